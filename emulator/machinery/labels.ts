@@ -1,0 +1,570 @@
+/**
+ * Label selectors and metadata name checks, ported from k8s.io/apimachinery v0.34:
+ * - pkg/labels/selector.go (Lexer, Parser, NewRequirement, Requirement.Matches/String)
+ * - pkg/util/validation/validation.go (IsQualifiedName, IsValidLabelValue)
+ * - pkg/apis/meta/v1/validation (ValidateLabelName, ValidateLabels)
+ * - pkg/api/validation/objectmeta.go (ValidateAnnotations, ValidateFinalizers)
+ * - k8s.io/kubernetes pkg/apis/core/validation (validateKubeFinalizerName; core types only)
+ */
+import { errorBody, fieldError, type FieldError } from './field-errors.js';
+import { isDNS1123Subdomain, maxLenError, regexError, utf8Length } from './dns.js';
+
+// ---------------------------------------------------------------------------------------------
+// Qualified names and label values (validation.IsQualifiedName / IsValidLabelValue)
+
+const qnameCharFmt = '[A-Za-z0-9]';
+const qnameExtCharFmt = '[-A-Za-z0-9_.]';
+const qualifiedNameFmt = '(' + qnameCharFmt + qnameExtCharFmt + '*)?' + qnameCharFmt;
+const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const qualifiedNameMaxLength = 63;
+const qualifiedNameRegexp = new RegExp('^' + qualifiedNameFmt + '$');
+
+const labelValueFmt = '(' + qualifiedNameFmt + ')?';
+const labelValueErrMsg =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+export const LABEL_VALUE_MAX_LENGTH = 63;
+const labelValueRegexp = new RegExp('^' + labelValueFmt + '$');
+
+/** validation.IsQualifiedName: [prefix/]name, prefix a DNS-1123 subdomain, name ≤ 63 bytes. */
+export function isQualifiedName(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  switch (parts.length) {
+    case 1:
+      name = parts[0];
+      break;
+    case 2: {
+      const prefix = parts[0];
+      name = parts[1];
+      if (prefix.length === 0) errs.push('prefix part must be non-empty');
+      else errs.push(...isDNS1123Subdomain(prefix).map((m) => 'prefix part ' + m));
+      break;
+    }
+    default:
+      return [
+        'a qualified name ' +
+          regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc') +
+          " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+      ];
+  }
+  if (name.length === 0) errs.push('name part must be non-empty');
+  else if (utf8Length(name) > qualifiedNameMaxLength) errs.push('name part ' + maxLenError(qualifiedNameMaxLength));
+  if (!qualifiedNameRegexp.test(name)) errs.push('name part ' + regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc'));
+  return errs;
+}
+
+/** validation.IsValidLabelValue */
+export function isValidLabelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (utf8Length(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
+  if (!labelValueRegexp.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
+  return errs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ObjectMeta checks. Map errors all use the map's own path (e.g. "metadata.labels"), as upstream.
+
+/** Qualified-name check, one Invalid per message (metav1validation.ValidateLabelName, core ValidateQualifiedName). */
+export function validateQualifiedName(value: string, path: string): FieldError[] {
+  return isQualifiedName(value).map((m) => fieldError.invalid(path, value, m));
+}
+
+/** metav1validation.ValidateLabels: keys are qualified names, values label values. */
+export function validateLabels(labels: Record<string, string> | undefined | null, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    errs.push(...validateQualifiedName(k, path));
+    for (const m of isValidLabelValue(v)) errs.push(fieldError.invalid(path, v, m));
+  }
+  return errs;
+}
+
+/** validation.TotalAnnotationSizeLimitB */
+export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * (1 << 10);
+
+/** ValidateAnnotations: keys are qualified names compared in lower case; keys+values ≤ 256 KiB. */
+export function validateAnnotations(annotations: Record<string, string> | undefined | null, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  let total = 0;
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(fieldError.invalid(path, k, m));
+    total += utf8Length(k) + utf8Length(typeof v === 'string' ? v : '');
+  }
+  if (total > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(fieldError.tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT_B));
+  return errs;
+}
+
+/** metav1.FinalizerOrphanDependents / FinalizerDeleteDependents / core FinalizerKubernetes */
+export const FINALIZER_ORPHAN_DEPENDENTS = 'orphan';
+export const FINALIZER_DELETE_DEPENDENTS = 'foregroundDeletion';
+export const FINALIZER_KUBERNETES = 'kubernetes';
+
+/** ValidateFinalizerName (apimachinery): a qualified name; errors on the list's path. */
+export function validateFinalizerName(name: string, path: string): FieldError[] {
+  return validateQualifiedName(name, path);
+}
+
+/**
+ * ValidateFinalizers (apimachinery objectmeta.go), what the generic registry applies to every
+ * object, Backend included: each name a qualified name, and not both orphan and foregroundDeletion.
+ */
+export function validateFinalizers(finalizers: readonly string[] | undefined | null, path: string): FieldError[] {
+  const list = finalizers ?? [];
+  const errs: FieldError[] = [];
+  for (const f of list) errs.push(...validateFinalizerName(f, path));
+  if (list.includes(FINALIZER_ORPHAN_DEPENDENTS) && list.includes(FINALIZER_DELETE_DEPENDENTS)) {
+    errs.push(fieldError.invalid(path, [...list], `finalizer ${FINALIZER_ORPHAN_DEPENDENTS} and ${FINALIZER_DELETE_DEPENDENTS} cannot be both set`));
+  }
+  return errs;
+}
+
+/**
+ * validateKubeFinalizerName (k8s.io/kubernetes pkg/apis/core/validation): the extra rule built-in
+ * core types add (path is e.g. "metadata.finalizers[0]"). Not applied by aggregated servers.
+ */
+export function validateKubeFinalizerName(name: string, path: string): FieldError[] {
+  if (name.split('/').length === 1 && ![FINALIZER_KUBERNETES, FINALIZER_ORPHAN_DEPENDENTS, FINALIZER_DELETE_DEPENDENTS].includes(name)) {
+    return [fieldError.invalid(path, name, 'name is neither a standard finalizer name nor is it fully qualified')];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label selectors (labels.Parse)
+
+/** selection.Operator values */
+export type LabelOperator = '!' | '=' | '==' | 'in' | '!=' | 'notin' | 'exists' | 'gt' | 'lt';
+
+export interface LabelRequirement {
+  readonly key: string;
+  readonly operator: LabelOperator;
+  /** Sorted and de-duplicated, as sets.String.List() leaves them. */
+  readonly values: readonly string[];
+}
+
+export interface LabelSelector {
+  /** Sorted by key, as the parser leaves them. */
+  readonly requirements: readonly LabelRequirement[];
+  /** Selects everything (no requirements). */
+  readonly empty: boolean;
+  matches(labels: Record<string, string> | undefined | null): boolean;
+  /** internalSelector.String() */
+  toString(): string;
+}
+
+const binaryOperators: readonly LabelOperator[] = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
+
+/** Go's sort.Strings order (UTF-8 bytes) equals code point order. */
+function compareGo(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+/** strconv.ParseInt(s, 10, 64) */
+function parseInt64(s: string): bigint | undefined {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  const v = BigInt(s);
+  return v >= -(1n << 63n) && v < 1n << 63n ? v : undefined;
+}
+
+/** field.Error.Error(): "<field>: <body>"; a nil path prints as "<nil>". */
+const fieldErrorText = (e: FieldError): string => `${e.field}: ${errorBody(e)}`;
+
+/** ErrorList.ToAggregate().Error(): duplicates dropped, one as-is, several as "[a, b]". */
+function aggregateText(errs: FieldError[]): string {
+  const msgs = [...new Set(errs.map(fieldErrorText))];
+  return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
+}
+
+/** labels.validateLabelKey: one Invalid with the messages joined by "; ". */
+function validateLabelKey(k: string, path: string): FieldError | undefined {
+  const errs = isQualifiedName(k);
+  return errs.length ? fieldError.invalid(path, k, errs.join('; ')) : undefined;
+}
+
+/** labels.validateLabelValue */
+function validateLabelValue(k: string, v: string, path: string): FieldError | undefined {
+  const errs = isValidLabelValue(v);
+  return errs.length ? fieldError.invalid(`${path}[${k}]`, v, errs.join('; ')) : undefined;
+}
+
+/** labels.NewRequirement with a nil path option; throws the aggregated error text. */
+export function newLabelRequirement(key: string, op: LabelOperator, vals: string[]): LabelRequirement {
+  const errs: FieldError[] = [];
+  const keyErr = validateLabelKey(key, 'key');
+  if (keyErr) errs.push(keyErr);
+  const valuePath = 'values';
+  switch (op) {
+    case 'in':
+    case 'notin':
+      if (vals.length === 0) errs.push(fieldError.invalid(valuePath, vals, "for 'in', 'notin' operators, values set can't be empty"));
+      break;
+    case '=':
+    case '==':
+    case '!=':
+      if (vals.length !== 1) errs.push(fieldError.invalid(valuePath, vals, 'exact-match compatibility requires one single value'));
+      break;
+    case 'exists':
+    case '!':
+      if (vals.length !== 0) errs.push(fieldError.invalid(valuePath, vals, 'values set must be empty for exists and does not exist'));
+      break;
+    case 'gt':
+    case 'lt':
+      if (vals.length !== 1) errs.push(fieldError.invalid(valuePath, vals, "for 'Gt', 'Lt' operators, exactly one value is required"));
+      vals.forEach((v, i) => {
+        if (parseInt64(v) === undefined) errs.push(fieldError.invalid(`${valuePath}[${i}]`, v, "for 'Gt', 'Lt' operators, the value must be an integer"));
+      });
+      break;
+    default:
+      errs.push(fieldError.notSupported('operator', op, [...binaryOperators, 'exists', '!']));
+  }
+  vals.forEach((v, i) => {
+    const e = validateLabelValue(key, v, `${valuePath}[${i}]`);
+    if (e) errs.push(e);
+  });
+  if (errs.length) throw new Error(aggregateText(errs));
+  return { key, operator: op, values: vals };
+}
+
+/** Requirement.Matches */
+function requirementMatches(r: LabelRequirement, ls: Record<string, string>): boolean {
+  const has = Object.prototype.hasOwnProperty.call(ls, r.key);
+  switch (r.operator) {
+    case 'in':
+    case '=':
+    case '==':
+      return has && r.values.includes(ls[r.key]);
+    case 'notin':
+    case '!=':
+      return !has || !r.values.includes(ls[r.key]);
+    case 'exists':
+      return has;
+    case '!':
+      return !has;
+    case 'gt':
+    case 'lt': {
+      if (!has || r.values.length !== 1) return false;
+      const lv = parseInt64(ls[r.key]);
+      const rv = parseInt64(r.values[0]);
+      if (lv === undefined || rv === undefined) return false;
+      return r.operator === 'gt' ? lv > rv : lv < rv;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Requirement.String */
+function requirementString(r: LabelRequirement): string {
+  let s = r.operator === '!' ? '!' + r.key : r.key;
+  switch (r.operator) {
+    case 'exists':
+    case '!':
+      return s;
+    case 'in':
+    case 'notin':
+      s += ` ${r.operator} (`;
+      break;
+    case 'gt':
+      s += '>';
+      break;
+    case 'lt':
+      s += '<';
+      break;
+    default:
+      s += r.operator;
+  }
+  s += r.values.length === 1 ? r.values[0] : [...r.values].sort(compareGo).join(',');
+  return r.operator === 'in' || r.operator === 'notin' ? s + ')' : s;
+}
+
+// Lexer tokens (selector.go Token)
+const enum Tok {
+  Error,
+  EndOfString,
+  ClosedPar,
+  Comma,
+  DoesNotExist,
+  DoubleEquals,
+  Equals,
+  GreaterThan,
+  Identifier,
+  In,
+  LessThan,
+  NotEquals,
+  NotIn,
+  OpenPar,
+}
+
+const string2token: ReadonlyMap<string, Tok> = new Map([
+  [')', Tok.ClosedPar],
+  [',', Tok.Comma],
+  ['!', Tok.DoesNotExist],
+  ['==', Tok.DoubleEquals],
+  ['=', Tok.Equals],
+  ['>', Tok.GreaterThan],
+  ['in', Tok.In],
+  ['<', Tok.LessThan],
+  ['!=', Tok.NotEquals],
+  ['notin', Tok.NotIn],
+  ['(', Tok.OpenPar],
+]);
+
+interface Item {
+  tok: Tok;
+  lit: string;
+}
+
+const isWhitespace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
+const isSpecialSymbol = (ch: string): boolean => '=!(),><'.includes(ch) && ch.length === 1;
+
+/** labels.Lexer; read() yields "\0" at the end and for a NUL character, as Go's byte 0. */
+class Lexer {
+  private pos = 0;
+  constructor(private readonly s: string) {}
+
+  private read(): string {
+    if (this.pos < this.s.length) return this.s[this.pos++];
+    return '\0';
+  }
+
+  private unread(): void {
+    this.pos--;
+  }
+
+  private scanIDOrKeyword(): Item {
+    let buf = '';
+    for (;;) {
+      const ch = this.read();
+      if (ch === '\0') break;
+      if (isSpecialSymbol(ch) || isWhitespace(ch)) {
+        this.unread();
+        break;
+      }
+      buf += ch;
+    }
+    const tok = string2token.get(buf);
+    return tok !== undefined ? { tok, lit: buf } : { tok: Tok.Identifier, lit: buf };
+  }
+
+  private scanSpecialSymbol(): Item {
+    let last: Item | undefined;
+    let buf = '';
+    for (;;) {
+      const ch = this.read();
+      if (ch === '\0') break;
+      if (isSpecialSymbol(ch)) {
+        buf += ch;
+        const tok = string2token.get(buf);
+        if (tok !== undefined) last = { tok, lit: buf };
+        else if (last) {
+          this.unread();
+          break;
+        }
+      } else {
+        this.unread();
+        break;
+      }
+    }
+    return last ?? { tok: Tok.Error, lit: `error expected: keyword found '${buf}'` };
+  }
+
+  lex(): Item {
+    let ch = this.read();
+    while (isWhitespace(ch)) ch = this.read();
+    if (ch === '\0') return { tok: Tok.EndOfString, lit: '' };
+    this.unread();
+    return isSpecialSymbol(ch) ? this.scanSpecialSymbol() : this.scanIDOrKeyword();
+  }
+}
+
+/** labels.Parser */
+class Parser {
+  private items: Item[] = [];
+  private position = 0;
+
+  constructor(input: string) {
+    const l = new Lexer(input);
+    for (;;) {
+      const it = l.lex();
+      this.items.push(it);
+      if (it.tok === Tok.EndOfString) break;
+    }
+  }
+
+  private at(i: number, values: boolean): Item {
+    const it = this.items[Math.min(i, this.items.length - 1)];
+    // in the Values context "in" and "notin" are identifiers
+    return values && (it.tok === Tok.In || it.tok === Tok.NotIn) ? { tok: Tok.Identifier, lit: it.lit } : it;
+  }
+
+  private lookahead(values: boolean): Item {
+    return this.at(this.position, values);
+  }
+
+  private consume(values: boolean): Item {
+    return this.at(this.position++, values);
+  }
+
+  parse(): LabelRequirement[] {
+    const reqs: LabelRequirement[] = [];
+    for (;;) {
+      const { tok, lit } = this.lookahead(true);
+      switch (tok) {
+        case Tok.Identifier:
+        case Tok.DoesNotExist: {
+          let r: LabelRequirement;
+          try {
+            r = this.parseRequirement();
+          } catch (e) {
+            throw new Error(`unable to parse requirement: ${(e as Error).message}`);
+          }
+          reqs.push(r);
+          const t = this.consume(true);
+          switch (t.tok) {
+            case Tok.EndOfString:
+              return reqs;
+            case Tok.Comma: {
+              const t2 = this.lookahead(true);
+              if (t2.tok !== Tok.Identifier && t2.tok !== Tok.DoesNotExist) throw new Error(`found '${t2.lit}', expected: identifier after ','`);
+              break;
+            }
+            default:
+              throw new Error(`found '${t.lit}', expected: ',' or 'end of string'`);
+          }
+          break;
+        }
+        case Tok.EndOfString:
+          return reqs;
+        default:
+          throw new Error(`found '${lit}', expected: !, identifier, or 'end of string'`);
+      }
+    }
+  }
+
+  private parseRequirement(): LabelRequirement {
+    const [key, inferred] = this.parseKeyAndInferOperator();
+    if (inferred === 'exists' || inferred === '!') return newLabelRequirement(key, inferred, []);
+    const op = this.parseOperator();
+    const values = op === 'in' || op === 'notin' ? this.parseValues() : this.parseExactValue();
+    return newLabelRequirement(key, op, [...values].sort(compareGo));
+  }
+
+  private parseKeyAndInferOperator(): [string, LabelOperator | ''] {
+    let op: LabelOperator | '' = '';
+    let { tok, lit } = this.consume(true);
+    if (tok === Tok.DoesNotExist) {
+      op = '!';
+      ({ tok, lit } = this.consume(true));
+    }
+    if (tok !== Tok.Identifier) throw new Error(`found '${lit}', expected: identifier`);
+    const keyErr = validateLabelKey(lit, '<nil>');
+    if (keyErr) throw new Error(fieldErrorText(keyErr));
+    const t = this.lookahead(true).tok;
+    if ((t === Tok.EndOfString || t === Tok.Comma) && op !== '!') op = 'exists';
+    return [lit, op];
+  }
+
+  private parseOperator(): LabelOperator {
+    const { tok, lit } = this.consume(false);
+    switch (tok) {
+      case Tok.In:
+        return 'in';
+      case Tok.Equals:
+        return '=';
+      case Tok.DoubleEquals:
+        return '==';
+      case Tok.GreaterThan:
+        return 'gt';
+      case Tok.LessThan:
+        return 'lt';
+      case Tok.NotIn:
+        return 'notin';
+      case Tok.NotEquals:
+        return '!=';
+      default:
+        throw new Error(`found '${lit}', expected: ${binaryOperators.join(', ')}`);
+    }
+  }
+
+  private parseValues(): Set<string> {
+    let { tok, lit } = this.consume(true);
+    if (tok !== Tok.OpenPar) throw new Error(`found '${lit}' expected: '('`);
+    ({ tok, lit } = this.lookahead(true));
+    switch (tok) {
+      case Tok.Identifier:
+      case Tok.Comma: {
+        const s = this.parseIdentifiersList();
+        if (this.consume(true).tok !== Tok.ClosedPar) throw new Error(`found '${lit}', expected: ')'`);
+        return s;
+      }
+      case Tok.ClosedPar:
+        this.consume(true);
+        return new Set(['']);
+      default:
+        throw new Error(`found '${lit}', expected: ',', ')' or identifier`);
+    }
+  }
+
+  private parseIdentifiersList(): Set<string> {
+    const s = new Set<string>();
+    for (;;) {
+      const { tok, lit } = this.consume(true);
+      switch (tok) {
+        case Tok.Identifier: {
+          s.add(lit);
+          const t2 = this.lookahead(true);
+          if (t2.tok === Tok.Comma) continue;
+          if (t2.tok === Tok.ClosedPar) return s;
+          throw new Error(`found '${t2.lit}', expected: ',' or ')'`);
+        }
+        case Tok.Comma: {
+          if (s.size === 0) s.add(''); // "(,"
+          const t2 = this.lookahead(true).tok;
+          if (t2 === Tok.ClosedPar) {
+            s.add(''); // ",)"
+            return s;
+          }
+          if (t2 === Tok.Comma) {
+            this.consume(true);
+            s.add(''); // ",,"
+          }
+          break;
+        }
+        default:
+          throw new Error(`found '${lit}', expected: ',', or identifier`);
+      }
+    }
+  }
+
+  private parseExactValue(): Set<string> {
+    const t = this.lookahead(true).tok;
+    if (t === Tok.EndOfString || t === Tok.Comma) return new Set(['']);
+    const { tok, lit } = this.consume(true);
+    if (tok === Tok.Identifier) return new Set([lit]);
+    throw new Error(`found '${lit}', expected: identifier`);
+  }
+}
+
+/**
+ * labels.Parse: throws Error with the parser's message (the apiserver answers 400 with it).
+ * Commas are AND; requirements come back sorted by key (stable).
+ */
+export function parseLabelSelector(selector: string): LabelSelector {
+  const reqs = new Parser(selector).parse().sort((a, b) => compareGo(a.key, b.key));
+  return {
+    requirements: reqs,
+    empty: reqs.length === 0,
+    matches: (labels) => reqs.every((r) => requirementMatches(r, labels ?? {})),
+    toString: () => reqs.map(requirementString).join(','),
+  };
+}
