@@ -1,0 +1,12 @@
+import { FileStore } from './file-store.js';
+import { MemoryStore } from './memory-store.js';
+import type { Store } from './types.js';
+
+export type { Store, StoreState, Mutation, CommittedMutation } from './types.js';
+export { DataFileError } from './file-store.js';
+export { DataFileInUseError } from './lock.js';
+
+/** A file-backed store at `dataFile`, or an in-memory one when it is undefined. */
+export async function openStore(dataFile: string | undefined): Promise<Store> {
+  return dataFile ? FileStore.open(dataFile) : new MemoryStore();
+}

@@ -1,0 +1,139 @@
+/**
+ * The in-memory state shared by both stores: objects by resource and name, each resource's
+ * names kept sorted so that paging by key costs a binary search, not a sort per request.
+ */
+import type { KubeObject } from '../resources/types.js';
+import type { CommittedMutation, StoreState } from './types.js';
+
+class SortedNames {
+  private names: string[] = [];
+
+  /** Index of the first name > `after` (or 0). */
+  upperBound(after: string): number {
+    let lo = 0;
+    let hi = this.names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.names[mid] <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  insert(name: string): void {
+    const i = this.lowerBound(name);
+    if (this.names[i] !== name) this.names.splice(i, 0, name);
+  }
+  remove(name: string): void {
+    const i = this.lowerBound(name);
+    if (this.names[i] === name) this.names.splice(i, 1);
+  }
+  at(i: number): string | undefined {
+    return this.names[i];
+  }
+  get length(): number {
+    return this.names.length;
+  }
+  private lowerBound(name: string): number {
+    let lo = 0;
+    let hi = this.names.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.names[mid] < name) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+class ResourceTable {
+  readonly byName = new Map<string, KubeObject>();
+  readonly order = new SortedNames();
+}
+
+export class MemoryState {
+  resourceVersion = 0;
+  private tables = new Map<string, ResourceTable>();
+
+  private table(resource: string): ResourceTable {
+    let t = this.tables.get(resource);
+    if (!t) this.tables.set(resource, (t = new ResourceTable()));
+    return t;
+  }
+
+  get(resource: string, name: string): KubeObject | undefined {
+    return this.tables.get(resource)?.byName.get(name);
+  }
+
+  /** Objects of every resource. */
+  get size(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.byName.size;
+    return n;
+  }
+
+  count(resource: string): number {
+    return this.tables.get(resource)?.byName.size ?? 0;
+  }
+
+  *list(resource: string, after?: string): IterableIterator<KubeObject> {
+    const t = this.tables.get(resource);
+    if (!t) return;
+    // Re-find the position after each yield: a consumer may write between steps.
+    let last = after;
+    for (;;) {
+      const i = last === undefined ? 0 : t.order.upperBound(last);
+      const name = t.order.at(i);
+      if (name === undefined) return;
+      last = name;
+      const obj = t.byName.get(name);
+      if (obj) yield obj;
+    }
+  }
+
+  /** Applies a committed mutation; returns the object it replaced or removed. */
+  apply(m: CommittedMutation): KubeObject | undefined {
+    if (m.rv > this.resourceVersion) this.resourceVersion = m.rv;
+    if (m.op === 'reset') {
+      this.tables.clear();
+      return undefined;
+    }
+    const t = this.table(m.resource);
+    if (m.op === 'put') {
+      const name = m.object.metadata.name!;
+      const before = t.byName.get(name);
+      t.byName.set(name, m.object);
+      if (!before) t.order.insert(name);
+      return before;
+    }
+    const before = t.byName.get(m.name);
+    if (before) {
+      t.byName.delete(m.name);
+      t.order.remove(m.name);
+    }
+    return before;
+  }
+
+  load(state: StoreState): void {
+    this.tables.clear();
+    this.resourceVersion = Math.max(this.resourceVersion, state.resourceVersion);
+    for (const resource of Object.keys(state.resources)) {
+      const objects = state.resources[resource];
+      const t = this.table(resource);
+      for (const name of Object.keys(objects).sort()) {
+        t.byName.set(name, objects[name]);
+        t.order.insert(name);
+      }
+    }
+  }
+
+  export(): StoreState {
+    // Null-prototype records: an object may be named "__proto__".
+    const resources: StoreState['resources'] = Object.create(null);
+    for (const resource of this.tables.keys()) {
+      const objects: Record<string, KubeObject> = Object.create(null);
+      for (const obj of this.list(resource)) objects[obj.metadata.name!] = obj;
+      resources[resource] = objects;
+    }
+    return { resourceVersion: this.resourceVersion, resources };
+  }
+}
