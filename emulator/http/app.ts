@@ -1,0 +1,143 @@
+/**
+ * The Express app, generated from openapi.yaml: one route per operation in the document,
+ * each dispatched by its x-kubernetes-action to the generic registry of its resource.
+ * Paths the document serves answer 405 to other methods; anything else is a Kubernetes 404.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ApiDocument, Operation } from '../openapi/document.js';
+import type { ApiRequest, ApiResponse, ResourceRegistry, ListBody } from '../machinery/registry.js';
+import { parseQuery } from '../machinery/options.js';
+import { errors } from '../machinery/status.js';
+import type { WatchHub } from '../machinery/watch.js';
+import { parseIncludeObject, toTable } from '../machinery/table.js';
+import type { KubeObject } from '../resources/types.js';
+import { mediaTypeOf, negotiate, wantsPretty, type Negotiated } from './negotiation.js';
+import { send, sendError } from './respond.js';
+import { serveWatch, type WatchLimits } from './watch.js';
+
+/** kube-apiserver's default request body limit. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface AppContext {
+  doc: ApiDocument;
+  registries: Map<string, ResourceRegistry>;
+  hub: WatchHub;
+  clock: () => Date;
+  watchLimits: WatchLimits;
+  /** Express routers mounted before the API (admin, discovery, ...), in order. */
+  extraRoutes?: ((app: express.Express) => void)[];
+  /** Called with every API response in tests, to check it against openapi.yaml. */
+  onResponse?: (op: Operation, status: number, contentType: string, body: unknown) => void;
+}
+
+function expressPath(template: string): string {
+  return template.replace(/\{(\w+)\}/g, ':$1');
+}
+
+const isWatch = (q: Record<string, unknown>) => q.watch === true;
+
+async function dispatch(reg: ResourceRegistry, op: Operation, api: ApiRequest): Promise<ApiResponse> {
+  switch (op.action) {
+    case 'post':
+      return reg.create(api);
+    case 'get':
+      return reg.get(api);
+    case 'list':
+      return reg.list(api);
+    case 'put':
+      return reg.update(api);
+    case 'patch':
+      return reg.patch(api);
+    case 'delete':
+      return reg.delete(api);
+    case 'deletecollection':
+      return reg.deleteCollection(api);
+  }
+}
+
+function asTable(reg: ResourceRegistry, res: ApiResponse, neg: Negotiated, req: Request, now: Date): unknown {
+  const body = res.body as KubeObject | ListBody;
+  const include = parseIncludeObject(req.query.includeObject);
+  const opts = { include, version: neg.table!.version, now };
+  if ('items' in body && Array.isArray(body.items)) return toTable(reg.def, body.items, { ...body.metadata }, opts);
+  const obj = body as KubeObject;
+  return toTable(reg.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, opts);
+}
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  for (const extra of ctx.extraRoutes ?? []) extra(app);
+
+  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  const served = new Map<string, Set<string>>();
+
+  for (const op of ctx.doc.operations) {
+    const reg = ctx.registries.get(op.resource);
+    if (!reg) throw new Error(`openapi.yaml serves ${op.resource}, but no resource definition describes it`);
+    const path = expressPath(op.path);
+    (served.get(path) ?? served.set(path, new Set()).get(path)!).add(op.method);
+    const tableAllowed = !op.subresource && (op.action === 'get' || op.action === 'list');
+    app[op.method](path, rawBody, async (req: Request, res: Response) => {
+      let neg: Negotiated = { format: 'json' };
+      const pretty = wantsPretty(req.query.pretty, req.get('user-agent'));
+      try {
+        neg = negotiate(req.get('accept'), tableAllowed);
+        const api: ApiRequest = {
+          op,
+          name: req.params.name as string | undefined,
+          query: parseQuery(op, req.query as Record<string, unknown>),
+          body: Buffer.isBuffer(req.body) ? req.body : undefined,
+          contentType: mediaTypeOf(req.get('content-type')),
+          userAgent: req.get('user-agent'),
+        };
+        if (op.action === 'list' && isWatch(api.query)) {
+          serveWatch(reg, ctx.hub, api, req, res, neg, ctx.watchLimits, ctx.clock);
+          return;
+        }
+        const result = await dispatch(reg, op, api);
+        const body = neg.table ? asTable(reg, result, neg, req, ctx.clock()) : result.body;
+        ctx.onResponse?.(op, result.status, 'application/json', body);
+        send(res, result.status, body, neg, pretty, result.warnings);
+      } catch (e) {
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
+        sendError(res, e, { format: neg.format }, pretty);
+        const status = res.statusCode;
+        ctx.onResponse?.(op, status, 'application/json', JSON.parse(JSON.stringify((e as { status?: unknown }).status ?? {})));
+      }
+    });
+  }
+
+  // Served paths, other methods: 405.
+  for (const [path] of served) {
+    app.all(path, (_req: Request, res: Response) => sendError(res, errors.methodNotAllowed()));
+  }
+  // Under a served group/version, an unknown resource: NotFound Status.
+  const prefixes = [...new Set(ctx.doc.operations.map((o) => o.path.split('/').slice(0, 4).join('/')))];
+  for (const prefix of prefixes) {
+    app.use(prefix, (_req: Request, res: Response) => sendError(res, errors.notFoundGeneric()));
+  }
+  // Anything else: what kube-apiserver's NotFound handler writes, the list of root paths.
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('application/json').end(JSON.stringify({ paths: rootPaths(ctx.doc) }, null, 2) + '\n');
+  });
+  // Body-parser failures (413, bad encoding) and anything unexpected: a Status, never a stack trace.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err));
+  return app;
+}
+
+function rootPaths(doc: ApiDocument): string[] {
+  const paths = new Set<string>(['/apis', '/healthz', '/livez', '/readyz', '/version', '/openapi/v3']);
+  for (const op of doc.operations) {
+    const parts = op.path.split('/');
+    paths.add(parts.slice(0, 3).join('/'));
+    paths.add(parts.slice(0, 4).join('/'));
+  }
+  return [...paths].sort();
+}

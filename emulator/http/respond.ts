@@ -1,0 +1,34 @@
+/** Writing API bodies: JSON (with the newline the Go encoder ends with) or YAML, and Status errors. */
+import type { Response } from 'express';
+import { stringify as toYaml } from 'yaml';
+import { errors, isStatusError, type StatusError } from '../machinery/status.js';
+import type { Negotiated } from './negotiation.js';
+
+export function serialize(body: unknown, format: 'json' | 'yaml', pretty: boolean): string {
+  if (format === 'yaml') return toYaml(body, { aliasDuplicateObjects: false });
+  return (pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body)) + '\n';
+}
+
+export function send(res: Response, status: number, body: unknown, neg: Negotiated, pretty: boolean, warnings: string[] = []): void {
+  for (const w of warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
+  res.status(status);
+  res.setHeader('Content-Type', neg.format === 'yaml' ? 'application/yaml' : 'application/json');
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.end(serialize(body, neg.format, pretty));
+}
+
+/** Every failure leaves as a Status; anything unexpected is a 500 without a stack trace. */
+export function toStatusError(e: unknown): StatusError {
+  if (isStatusError(e)) return e;
+  const err = e as { status?: number; type?: string; message?: string; limit?: number };
+  if (err?.type === 'entity.too.large' || err?.status === 413) return errors.requestEntityTooLarge(`limit is ${err.limit ?? 3145728}`);
+  if (err?.status === 400 || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') return errors.badRequest(err.message ?? 'bad request');
+  if (err?.status === 415) return errors.unsupportedMediaType(['application/json', 'application/yaml']);
+  return errors.internal(`an error on the server ("${(err?.message ?? 'unknown').replace(/"/g, "'")}") has prevented the request from succeeding`);
+}
+
+export function sendError(res: Response, e: unknown, neg: Negotiated = { format: 'json' }, pretty = false): void {
+  const se = toStatusError(e);
+  for (const [k, v] of Object.entries(se.headers)) res.setHeader(k, v);
+  send(res, se.code, se.status, { format: neg.format }, pretty);
+}

@@ -1,0 +1,78 @@
+/**
+ * Query options (CreateOptions, ListOptions, ...) read from the operation's parameters in
+ * openapi.yaml: types and enums come from the document; how upstream words an unsupported
+ * value (which values it lists) is Kubernetes knowledge kept here.
+ */
+import type { Operation, KubeAction } from '../openapi/document.js';
+import { fieldError, type FieldError } from './field-errors.js';
+import { errors } from './status.js';
+
+export type QueryOptions = Record<string, string | number | boolean | undefined>;
+
+const OPTIONS_KIND: Record<KubeAction, string> = {
+  post: 'CreateOptions',
+  put: 'UpdateOptions',
+  patch: 'PatchOptions',
+  delete: 'DeleteOptions',
+  deletecollection: 'DeleteOptions',
+  list: 'ListOptions',
+  get: 'GetOptions',
+};
+
+/** The values upstream lists after "supported values:", where they differ from the enum. */
+const SUPPORTED_VALUES: Record<string, (e: string[]) => string[]> = {
+  fieldValidation: (e) => ['', ...e].sort(),
+  propagationPolicy: (e) => [...e, 'nil'],
+};
+
+/** Go's strconv.ParseBool. */
+function parseBool(name: string, v: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw errors.badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+}
+
+function parseInt64(v: string): number {
+  if (!/^[+-]?\d+$/.test(v)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return n;
+}
+
+export function optionsKind(action: KubeAction): string {
+  return OPTIONS_KIND[action];
+}
+
+/** 422 on an options object, as the handlers wrap ValidateXOptions errors. */
+export function invalidOptions(action: KubeAction, errs: FieldError[]) {
+  return errors.invalid({ group: 'meta.k8s.io', kind: OPTIONS_KIND[action] }, '', errs);
+}
+
+/**
+ * Reads the declared query parameters; unknown ones are ignored, as the real server does.
+ * A repeated parameter takes its first value.
+ */
+export function parseQuery(op: Operation, query: Record<string, unknown>): QueryOptions {
+  const out: QueryOptions = {};
+  const errs: FieldError[] = [];
+  for (const [name, param] of op.query) {
+    let raw = query[name];
+    if (Array.isArray(raw)) raw = raw[0];
+    if (raw === undefined || typeof raw !== 'string') continue;
+    const schema = param.schema;
+    if (schema.type === 'boolean') out[name] = raw === '' ? undefined : parseBool(name, raw);
+    else if (schema.type === 'integer') out[name] = raw === '' ? undefined : parseInt64(raw);
+    else out[name] = raw;
+    const enumValues = schema.enum as string[] | undefined;
+    if (enumValues && raw !== '' && !enumValues.includes(raw)) {
+      const supported = (SUPPORTED_VALUES[name] ?? ((e) => e))(enumValues);
+      // dryRun is a list in Go, so its value renders as a JSON array.
+      errs.push(fieldError.notSupported(name, name === 'dryRun' ? [raw] : raw, supported));
+    }
+    if (typeof schema.maxLength === 'number' && raw.length > schema.maxLength) {
+      errs.push(fieldError.invalid(name, raw, `must be less than ${schema.maxLength} characters`));
+    }
+  }
+  if (errs.length) throw invalidOptions(op.action, errs);
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * Backend (core.apoxy.dev/v1alpha2): only what is Backend's own. Everything else (metadata,
+ * resourceVersion, errors, selectors, patch, watch, table framing) is generic machinery.
+ */
+import { shortHumanDuration } from '../../machinery/human-duration.js';
+import type { KubeObject, ResourceDefinition } from '../types.js';
+import type { BackendSpec } from './types.js';
+import { validateBackend } from './validate.js';
+
+/** Endpoints column: fqdn, else ip, joined by ","; "None" when there is nothing to show. */
+function endpointsCell(spec: BackendSpec): string {
+  const shown = (spec.endpoints ?? []).map((e) => e?.fqdn || e?.ip || '').filter(Boolean);
+  return shown.length ? shown.join(',') : 'None';
+}
+
+export const backend: ResourceDefinition = {
+  group: 'core.apoxy.dev',
+  version: 'v1alpha2',
+  kind: 'Backend',
+  listKind: 'BackendList',
+  plural: 'backends',
+  singular: 'backend',
+  namespaced: false,
+  shortNames: [],
+  subresources: ['status'],
+
+  applyDefaults(obj: KubeObject) {
+    // The real Default(): protocol lowercased. The rest is the JSON shape of the Go struct:
+    // spec and status are non-pointer structs (always present), protocol and endpoints have
+    // no omitempty (so "" and null are written out).
+    const spec = (obj.spec && typeof obj.spec === 'object' ? obj.spec : (obj.spec = {})) as BackendSpec;
+    spec.protocol = (spec.protocol ?? '').toLowerCase();
+    if (spec.endpoints === undefined) spec.endpoints = null;
+    if (spec.dynamicProxy === null) delete spec.dynamicProxy;
+    if (!obj.status || typeof obj.status !== 'object') obj.status = {};
+  },
+
+  validate: validateBackend,
+
+  fieldSelectors: {
+    'metadata.name': (o) => o.metadata.name ?? '',
+    'metadata.namespace': (o) => o.metadata.namespace ?? '',
+    'spec.protocol': (o) => ((o.spec as BackendSpec | undefined)?.protocol ?? ''),
+  },
+
+  table: {
+    columns: [
+      { name: 'Name', type: 'string', format: 'name', description: 'Name of the backend', priority: 0 },
+      { name: 'Endpoints', type: 'string', format: '', description: 'Backend endpoints', priority: 0 },
+      { name: 'Protocol', type: 'string', format: '', description: 'Backend protocol', priority: 0 },
+      { name: 'Age', type: 'string', format: '', description: 'Time since creation', priority: 0 },
+    ],
+    cells(obj, now) {
+      const spec = (obj.spec ?? {}) as BackendSpec;
+      const created = obj.metadata.creationTimestamp;
+      const age = created ? shortHumanDuration(now.getTime() - Date.parse(created)) : '<unknown>';
+      return [obj.metadata.name ?? '', endpointsCell(spec), spec.protocol ?? '', age];
+    },
+  },
+};
