@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['emulator/**/*.test.ts', 'contracts/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Real processes and real ports: keep the machine's two cores for the servers under test.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2 } },
+    reporters: process.env.CI ? ['default', './test/summary-reporter.ts'] : ['default'],
+  },
+});
