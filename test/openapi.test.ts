@@ -5,7 +5,7 @@ import { createEmulator } from '../emulator/index.js';
 import { loadDocument } from '../emulator/openapi/document.js';
 
 const doc = loadDocument();
-const reference = JSON.parse(readFileSync(new URL('../../shared/reference/apoxy-v1alpha2-backend-schemas.json', import.meta.url), 'utf8'));
+const reference = JSON.parse(readFileSync(new URL('./reference/apoxy-v1alpha2-backend-schemas.json', import.meta.url), 'utf8'));
 
 describe('openapi.yaml drives the emulator', () => {
   it('has the seven published operations plus the status subresource', () => {
