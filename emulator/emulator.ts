@@ -13,6 +13,7 @@ import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { WatchHub } from './machinery/watch.js';
 import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
+import type { EmulatorContext, RouteModule } from './context.js';
 import { resources } from './resources/index.js';
 import type { Profile } from './resources/types.js';
 import { openStore, type Store } from './store/index.js';
@@ -85,13 +86,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   }
   const hub = new WatchHub(store, options.watchHistory ?? 10000);
   const responseProblems: string[] = [];
+  const ctx: EmulatorContext = { doc, validators, store, hub, registries, runtime: rt, profile, options };
+  // What is served besides the resource API, in mount order. Each module is self-contained.
+  const modules: RouteModule[] = [systemRoutes];
   const app = createApp({
     doc,
     registries,
     hub,
     clock: rt.clock,
     watchLimits: { bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000, defaultTimeoutMs: 30 * 60_000 },
-    extraRoutes: [systemRoutes],
+    before: modules.map((m) => (a) => m(a, ctx)),
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {
           for (const p of validators.checkResponse(op.operationId, status, ct, body, profile)) responseProblems.push(`${op.operationId} ${status}: ${p}`);

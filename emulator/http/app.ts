@@ -24,8 +24,8 @@ export interface AppContext {
   hub: WatchHub;
   clock: () => Date;
   watchLimits: WatchLimits;
-  /** Express routers mounted before the API (admin, discovery, ...), in order. */
-  extraRoutes?: ((app: express.Express) => void)[];
+  /** Middleware and routes mounted before the API (health, discovery, admin, ...), in order. */
+  before?: ((app: express.Express) => void)[];
   /** Called with every API response in tests, to check it against openapi.yaml. */
   onResponse?: (op: Operation, status: number, contentType: string, body: unknown) => void;
 }
@@ -70,7 +70,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  for (const extra of ctx.extraRoutes ?? []) extra(app);
+  for (const mount of ctx.before ?? []) mount(app);
 
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
   const served = new Map<string, Set<string>>();
