@@ -80,12 +80,13 @@ export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: 
       obj.kind = def.kind;
       if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
       const kube = obj as KubeObject;
+      def.applyDefaults(kube, profile);
       let contractErrors: FieldError[] = [];
       if (profile === 'documented') {
         contractErrors = codec.contract(obj);
         codec.applyDefaults(obj);
       }
-      def.applyDefaults(kube, profile);
+      def.fillZeroValues(kube);
       return { obj: kube, warnings: fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : [], contractErrors };
     },
   };

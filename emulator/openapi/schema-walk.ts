@@ -88,6 +88,21 @@ export function mapFormat(schemas: Schemas, rootSchema: unknown, value: unknown,
   walk(value, rootSchema, () => undefined);
 }
 
+/** Inserts `{}` for absent properties whose schema default is an empty object, recursively. */
+export function fillStructDefaults(schemas: Schemas, rootSchema: unknown, value: unknown): void {
+  const walk = (v: unknown, schema: unknown) => {
+    if (!isPlainObject(v)) return;
+    const { schema: s } = resolve(schemas, schema);
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    for (const [key, propSchema] of Object.entries(props)) {
+      const d = resolve(schemas, propSchema).schema.default ?? (propSchema as Schema).default;
+      if (v[key] === undefined && isPlainObject(d) && Object.keys(d).length === 0) v[key] = {};
+      walk(v[key], propSchema);
+    }
+  };
+  walk(value, rootSchema);
+}
+
 /**
  * What Go's encoding/json would name in an UnmarshalTypeError for the value at `segments`:
  * the innermost struct type and the Go type of the field.

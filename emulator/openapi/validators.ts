@@ -16,7 +16,7 @@ import { canonicalGoDuration, parseGoDuration } from '../machinery/go-duration.j
 import { parseGoIP } from '../machinery/go-ip.js';
 import type { ApiDocument, GroupVersionKind } from './document.js';
 import type { Profile } from '../resources/types.js';
-import { goFieldContext, jsonTypeName, mapFormat, pruneUnknownFields, type Schema } from './schema-walk.js';
+import { fillStructDefaults, goFieldContext, jsonTypeName, mapFormat, pruneUnknownFields, type Schema } from './schema-walk.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 type AjvInstance = InstanceType<typeof Ajv>;
@@ -160,7 +160,11 @@ export function compileValidators(doc: ApiDocument): Validators {
         return { unknownFields };
       },
       contract(obj) {
-        if (contractFn(obj)) return [];
+        // Non-pointer structs (`default: {}` in the schema) exist once decoded, so the rules
+        // inside them apply even when the client left them out.
+        const view = structuredClone(obj);
+        fillStructDefaults(schemas, root, view);
+        if (contractFn(view)) return [];
         return (contractFn.errors ?? []).map(contractError).filter((e): e is FieldError => !!e);
       },
       applyDefaults(obj) {

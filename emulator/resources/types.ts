@@ -63,10 +63,15 @@ export interface ResourceDefinition {
   shortNames: string[];
   subresources: string[];
   /**
-   * The server's Default(): runs on every decode of a request body and on reads from storage.
+   * The server's Default(): runs on every decode of a request body, before validation.
    * Must be idempotent. Schema `default:` values (profile documented) are applied by the machinery.
    */
   applyDefaults(obj: KubeObject, profile: Profile): void;
+  /**
+   * The JSON shape the real server's Go types give every object (zero values written out),
+   * applied last, after validation and schema defaults.
+   */
+  fillZeroValues(obj: KubeObject): void;
   /** The resource's own validate(): field errors for a new or updated object. */
   validate(obj: KubeObject, profile: Profile): FieldError[];
   /** Field selectors the server supports, each reading a string value from the object. */

@@ -25,11 +25,16 @@ export const backend: ResourceDefinition = {
   subresources: ['status'],
 
   applyDefaults(obj: KubeObject) {
-    // The real Default(): protocol lowercased. The rest is the JSON shape of the Go struct:
-    // spec and status are non-pointer structs (always present), protocol and endpoints have
-    // no omitempty (so "" and null are written out).
+    // The real Default(): protocol lowercased, nothing else.
+    const spec = obj.spec as BackendSpec | undefined;
+    if (spec && typeof spec.protocol === 'string') spec.protocol = spec.protocol.toLowerCase();
+  },
+
+  fillZeroValues(obj: KubeObject) {
+    // spec and status are non-pointer structs (always present); protocol and endpoints have
+    // no omitempty, so "" and null are written out; a null dynamicProxy pointer is omitted.
     const spec = (obj.spec && typeof obj.spec === 'object' ? obj.spec : (obj.spec = {})) as BackendSpec;
-    spec.protocol = (spec.protocol ?? '').toLowerCase();
+    spec.protocol ??= '';
     if (spec.endpoints === undefined) spec.endpoints = null;
     if (spec.dynamicProxy === null) delete spec.dynamicProxy;
     if (!obj.status || typeof obj.status !== 'object') obj.status = {};
