@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { createEmulator } from './emulator.js';
 import type { Profile } from './resources/types.js';
 import { DataFileError, DataFileInUseError } from './store/index.js';
+import { API_KEY_ENV } from './http/auth.js';
+import { moveDamagedDataFile } from './store/damaged.js';
 
 const USAGE = `Usage: apoxy-emulator <command> [options]
 
@@ -22,10 +24,16 @@ Options for serve:
   --profile <name>   apoxy (default): behave like the real Apoxy server
                      documented: also enforce the published API reference's rules and defaults
   --seed <path>      Manifest file or folder (YAML/JSON, multi-document) to load at start; repeatable
+  --api-key <key>    Require X-Apoxy-API-Key: <key> or Authorization: Bearer <key> on every request
+                     except health checks (default: $APOXY_EMULATOR_API_KEY)
+  --reset-damaged-data
+                     If the data file is damaged, rename it to <file>.damaged-<timestamp> and start empty
   -h, --help         Show this help
 `;
 
 class UsageError extends Error {}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 function parseServe(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -39,6 +47,8 @@ function parseServe(argv: string[]) {
       'in-memory': { type: 'boolean', default: false },
       profile: { type: 'string', default: 'apoxy' },
       seed: { type: 'string', multiple: true },
+      'api-key': { type: 'string' },
+      'reset-damaged-data': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,6 +63,8 @@ function parseServe(argv: string[]) {
     dataFile: values['in-memory'] ? undefined : values.data ?? '.data/backends.json',
     profile: values.profile as Profile,
     seed: values.seed ?? [],
+    apiKey: values['api-key'] || process.env[API_KEY_ENV] || undefined,
+    resetDamagedData: values['reset-damaged-data']!,
   };
 }
 
@@ -62,12 +74,21 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const start = () => createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey });
   let emulator;
   try {
-    emulator = await createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed });
+    try {
+      emulator = await start();
+    } catch (e) {
+      if (!(e instanceof DataFileError && opts.resetDamagedData && opts.dataFile)) throw e;
+      const movedTo = moveDamagedDataFile(opts.dataFile);
+      process.stderr.write(`apoxy-emulator: ${e.message}\napoxy-emulator: moved the damaged data to ${movedTo}; starting with an empty store\n`);
+      emulator = await start();
+    }
   } catch (e) {
     if (e instanceof DataFileError || e instanceof DataFileInUseError) {
-      process.stderr.write(`apoxy-emulator: ${e.message}\n`);
+      const hint = e instanceof DataFileError && !opts.resetDamagedData ? '\napoxy-emulator: the file was left untouched; fix it, or start with --reset-damaged-data to move it aside and start empty' : '';
+      process.stderr.write(`apoxy-emulator: ${e.message}${hint}\n`);
       process.exit(1);
     }
     throw e;
@@ -82,9 +103,14 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`apoxy-emulator: cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}\n`);
     process.exit(1);
   }
+  if (!opts.apiKey && !isLoopback(opts.host)) {
+    process.stderr.write(`apoxy-emulator: warning: listening on ${opts.host} without an API key; anyone who can reach it can read and change its data (set --api-key or $${API_KEY_ENV})\n`);
+  }
   process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'})\n`);
   if (emulator.seeded.length) process.stdout.write(`seeded ${emulator.seeded.length - failed.length} of ${emulator.seeded.length} objects\n`);
 
+  // A closed stdout (the reader went away) must not keep the shutdown from finishing its writes.
+  process.stdout.on('error', () => undefined);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
