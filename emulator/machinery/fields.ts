@@ -3,6 +3,7 @@
  * splitTerm, UnescapeValue, hasTerm/notHasTerm/andTerm matching). Which fields are allowed is
  * the caller's business (Apoxy: metadata.name, metadata.namespace, spec.protocol).
  */
+import { compareGo } from './go-sort.js';
 
 export interface FieldRequirement {
   readonly field: string;
@@ -78,19 +79,6 @@ export function escapeFieldValue(s: string): string {
   return s.replace(/[\\,=]/g, (c) => '\\' + c);
 }
 
-/** Go sort.Strings order (UTF-8 bytes) = code point order. */
-function compareGo(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
-}
 
 /** fields.ParseSelector: throws Error with upstream's message. */
 export function parseFieldSelector(selector: string): FieldSelector {

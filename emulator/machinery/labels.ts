@@ -8,6 +8,7 @@
  */
 import { errorBody, fieldError, type FieldError } from './field-errors.js';
 import { isDNS1123Subdomain, maxLenError, regexError, utf8Length } from './dns.js';
+import { compareGo } from './go-sort.js';
 
 // ---------------------------------------------------------------------------------------------
 // Qualified names and label values (validation.IsQualifiedName / IsValidLabelValue)
@@ -155,19 +156,6 @@ export interface LabelSelector {
 
 const binaryOperators: readonly LabelOperator[] = ['in', 'notin', '=', '==', '!=', 'gt', 'lt'];
 
-/** Go's sort.Strings order (UTF-8 bytes) equals code point order. */
-function compareGo(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
-}
 
 /** strconv.ParseInt(s, 10, 64) */
 function parseInt64(s: string): bigint | undefined {
