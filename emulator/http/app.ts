@@ -12,7 +12,7 @@ import type { WatchHub } from '../machinery/watch.js';
 import { parseIncludeObject, toTable } from '../machinery/table.js';
 import type { KubeObject } from '../resources/types.js';
 import { mediaTypeOf, negotiate, wantsPretty, type Negotiated } from './negotiation.js';
-import { send, sendError } from './respond.js';
+import { send, sendError, toStatusError } from './respond.js';
 import { serveWatch, type WatchLimits } from './watch.js';
 
 /** kube-apiserver's default request body limit. */
@@ -107,9 +107,9 @@ export function createApp(ctx: AppContext): express.Express {
           res.end();
           return;
         }
-        sendError(res, e, { format: neg.format }, pretty);
-        const status = res.statusCode;
-        ctx.onResponse?.(op, status, 'application/json', JSON.parse(JSON.stringify((e as { status?: unknown }).status ?? {})));
+        const se = toStatusError(e);
+        sendError(res, se, { format: neg.format }, pretty);
+        ctx.onResponse?.(op, se.code, 'application/json', se.status);
       }
     });
   }
