@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Operation } from '../openapi/document.js';
 import type { KindCodec } from '../openapi/validators.js';
-import type { KubeObject, Profile, ResourceDefinition } from '../resources/types.js';
+import type { KubeObject, ManagedFieldsEntry, Profile, ResourceDefinition } from '../resources/types.js';
 import type { Store } from '../store/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { makeDecoder, parseBody, type Decoder, type FieldValidation } from './decode.js';
@@ -15,7 +15,8 @@ import type { FieldError } from './field-errors.js';
 import { fieldError } from './field-errors.js';
 import { parseFieldSelector, type FieldSelector } from './fields.js';
 import { parseLabelSelector, type LabelSelector } from './labels.js';
-import { defaultManager, updateManagedFields } from './managed-fields.js';
+import { defaultManager, updateManagedFields, type ListTypes } from './managed-fields.js';
+import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
 import { invalidOptions, type QueryOptions } from './options.js';
@@ -69,7 +70,8 @@ export class ResourceRegistry {
   readonly apiVersion: string;
   private readonly decoder: Decoder;
 
-  constructor(readonly def: ResourceDefinition, private readonly codec: KindCodec, private readonly rt: Runtime) {
+  /** `lists`: the kind's map and set lists (managed-fields.ts listTypesOf), for field ownership. */
+  constructor(readonly def: ResourceDefinition, private readonly codec: KindCodec, private readonly rt: Runtime, private readonly lists: ListTypes = new Map()) {
     this.gr = { group: def.group, resource: def.plural };
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = `${def.group}/${def.version}`;
@@ -155,7 +157,7 @@ export class ResourceRegistry {
   }
 
   /** BeforeCreate + storage Create, shared with apply-create. */
-  async createObject(obj: KubeObject, req: ApiRequest, operation: 'Update' | 'Apply', contractErrors: FieldError[] = []): Promise<KubeObject> {
+  async createObject(obj: KubeObject, req: ApiRequest, operation: 'Update' | 'Apply', contractErrors: FieldError[] = [], managed?: ManagedFieldsEntry[]): Promise<KubeObject> {
     const meta = obj.metadata;
     const now = this.now();
     prepareMetaForCreate(meta, this.rt.uuid(), now);
@@ -184,7 +186,7 @@ export class ResourceRegistry {
       meta.name = generateName(base!, this.rt.random);
     }
 
-    meta.managedFields = updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now });
+    meta.managedFields = managed ?? updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now }, this.lists);
     if (!meta.managedFields.length) delete meta.managedFields;
     const dryRun = this.dryRun(req.query);
     if (dryRun) return obj; // a dry-run create answers without a resourceVersion
@@ -241,7 +243,8 @@ export class ResourceRegistry {
     const errs: FieldError[] = [];
     const rv = q.resourceVersion as string | undefined;
     const match = q.resourceVersionMatch as string | undefined;
-    if (match) {
+    // A watch checks only the sendInitialEvents combinations (validateWatchOptions).
+    if (match && !watch) {
       if (!rv) errs.push(fieldError.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
       if (q.continue) errs.push(fieldError.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
       if (match === 'Exact' && rv === '0') errs.push(fieldError.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
@@ -311,7 +314,7 @@ export class ResourceRegistry {
   }
 
   /** BeforeUpdate + storage update for an already-decoded new object; shared by PUT, patch and apply. */
-  async updateObject(obj: KubeObject, old: KubeObject, req: ApiRequest, operation: 'Update' | 'Apply', contractErrors: FieldError[] = []): Promise<ApiResponse> {
+  async updateObject(obj: KubeObject, old: KubeObject, req: ApiRequest, operation: 'Update' | 'Apply', contractErrors: FieldError[] = [], managed?: ManagedFieldsEntry[]): Promise<ApiResponse> {
     const name = old.metadata.name!;
     const sub = req.op.subresource;
     let next: KubeObject;
@@ -332,7 +335,7 @@ export class ResourceRegistry {
 
     const now = this.now();
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    const mf = updateManagedFields(next, old, { manager: this.manager(req), operation, apiVersion: this.apiVersion, subresource: sub, time: now });
+    const mf = managed ?? updateManagedFields(next, old, { manager: this.manager(req), operation, apiVersion: this.apiVersion, subresource: sub, time: now }, this.lists);
     if (mf.length) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
 
@@ -357,7 +360,7 @@ export class ResourceRegistry {
     }
     if (type === 'application/apply-patch+yaml') {
       if (!q.fieldManager) throw invalidOptions('patch', [fieldError.required('fieldManager', 'is required for apply patch')]);
-      if (!apply) throw errors.unsupportedMediaType(PATCH_TYPES.filter((t) => t !== 'application/apply-patch+yaml'));
+      apply ??= (r, c) => this.apply(r, c);
       return apply(req, this.rt.store.get(this.def.plural, req.name!));
     }
     const name = req.name!;
@@ -378,6 +381,23 @@ export class ResourceRegistry {
       throw errors.conflict(this.gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
     return { ...(await this.updateObject(obj, current, req, 'Update', decoded.contractErrors)), warnings: decoded.warnings };
+  }
+
+  /** Server-side apply (apply.ts) on top of this registry's decoder, create and update. */
+  private apply(req: ApiRequest, current: KubeObject | undefined): Promise<ApiResponse> {
+    if (!current && req.op.subresource) throw errors.notFound(this.gr, req.name!);
+    const target: ApplyTarget = {
+      apiVersion: this.apiVersion,
+      kind: this.def.kind,
+      gr: this.gr,
+      lists: this.lists,
+      decode: (value) => this.decoder.decode(value, 'Ignore'),
+      unknownFields: (value) => this.codec.decode(value).unknownFields,
+      create: (obj, managed, decoded) => this.createObject(obj, req, 'Apply', decoded.contractErrors, managed),
+      update: (obj, old, managed, decoded) => this.updateObject(obj, old, req, 'Apply', decoded.contractErrors, managed),
+    };
+    const applyReq = { name: req.name!, body: req.body ?? Buffer.alloc(0), manager: this.manager(req), force: req.query.force === true, subresource: req.op.subresource, time: this.now() };
+    return serverSideApply(target, applyReq, current) as Promise<ApiResponse>;
   }
 
   // ---- delete -------------------------------------------------------------------------------
