@@ -1,0 +1,4 @@
+/** The apoxy-contracts executable: see main.ts. */
+import { main } from './main.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,39 @@
+/**
+ * Optional features a scenario may require, probed on the target before the run, so that
+ * skipping is decided by what the target answers, not by a flag the user must get right.
+ * Probes are dry runs on names with the run's prefix and labels (the final sweep deletes
+ * anything a target stored despite dryRun).
+ */
+import { send, type Target } from './client.js';
+import { BASE, RUN_LABEL } from './safety.js';
+import type { Scenario } from './types.js';
+
+export interface Feature {
+  supported: boolean;
+  evidence: string;
+}
+export type Features = Record<string, Feature>;
+
+type Probe = (t: Target, runId: string, timeoutMs: number, signal?: AbortSignal) => Promise<Feature>;
+
+const PROBES: Record<string, Probe> = {
+  /** Server-side apply: an apply patch (dry run) answered with anything but 415 Unsupported Media Type. */
+  'server-side-apply': async (t, runId, timeoutMs, signal) => {
+    const name = `${runId}-probe-ssa`;
+    const body = { apiVersion: 'core.apoxy.dev/v1alpha2', kind: 'Backend', metadata: { name, labels: { [RUN_LABEL]: runId } }, spec: { endpoints: [{ fqdn: 'probe.example.com' }] } };
+    const url = `${t.base}${BASE}/${name}?dryRun=All&fieldManager=apoxy-contracts`;
+    const r = await send(t, 'PATCH', url, { 'content-type': 'application/apply-patch+yaml', accept: 'application/json' }, JSON.stringify(body), timeoutMs, signal);
+    const supported = r.status !== 415 && r.status !== 405 && r.status < 500;
+    return { supported, evidence: `probe PATCH (application/apply-patch+yaml, dryRun=All) answered ${r.status}` };
+  },
+};
+
+export async function probeFeatures(t: Target, runId: string, scenarios: Scenario[], timeoutMs: number, signal?: AbortSignal): Promise<Features> {
+  const wanted = new Set(scenarios.flatMap((s) => s.requires ?? []));
+  const out: Features = {};
+  for (const f of wanted) {
+    const probe = PROBES[f];
+    if (probe) out[f] = await probe(t, runId, timeoutMs, signal).catch((e: Error) => ({ supported: false, evidence: `probe failed: ${e.message}` }));
+  }
+  return out;
+}

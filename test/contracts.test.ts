@@ -1,0 +1,239 @@
+/**
+ * The contract suite against the emulator: in-process and as a separate process through its
+ * CLI, under both profiles; the CLI's report, --list, --junit/--json, known divergences, diff.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulator, type Emulator } from '../emulator/index.js';
+import { startCli, type Running } from './cli-process.js';
+import { allBackends, ALL_SCENARIOS, explain, runSuite } from './contracts-run.js';
+import { main } from '../contracts/main.js';
+import { selfSignedPems } from '../emulator/http/tls.js';
+import { startProxy, type Proxy } from './contracts-proxy.js';
+
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const CONTRACTS = fileURLToPath(new URL('../contracts/cli.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function contracts(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX, CONTRACTS, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.each(['apoxy', 'documented'] as const)('in-process emulator, profile %s', (profile) => {
+  let emulator: Emulator;
+  let url: string;
+  beforeAll(async () => {
+    emulator = await createEmulator({ profile });
+    url = await emulator.listen(0);
+  });
+  afterAll(() => emulator.close());
+
+  it('passes every scenario, skipping only with a stated reason, and leaves nothing behind', async () => {
+    const report = await runSuite(url, { profile });
+    expect(report.counts.failed, explain(report)).toBe(0);
+    expect(report.results).toHaveLength(ALL_SCENARIOS.length);
+    for (const r of report.results.filter((x) => x.outcome === 'skipped')) expect(r.skipReason).toBeTruthy();
+    expect(report.counts.passed).toBeGreaterThan(ALL_SCENARIOS.length / 2);
+    expect(report.cleanup.remaining).toEqual([]);
+    expect(await allBackends(url)).toEqual([]);
+    // Every operation of openapi.yaml was exercised.
+    for (const c of report.coverage) expect(c.exercised.length, c.operationId).toBeGreaterThan(0);
+  });
+});
+
+/** apoxy-contracts in this process (main() with captured output). */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+describe('apoxy-contracts against emulators started as separate processes through their CLI', () => {
+  let apoxy: Running;
+  let documented: Running;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    [apoxy, documented] = await Promise.all([
+      startCli(['serve', '--port', '0', '--in-memory']),
+      startCli(['serve', '--port', '0', '--in-memory', '--profile', 'documented']),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([apoxy?.stop(), documented?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes every scenario under both profiles: one line each, coverage, a summary, JUnit and JSON, exit 0', async () => {
+    const junit = join(dir, 'a.xml');
+    const json = join(dir, 'a.json');
+    // The executable once (as a user runs it); the other profile through main() in this process.
+    const [a, d] = await Promise.all([
+      contracts(['run', '--target', apoxy.url, '--junit', junit, '--json', json, '--header', 'X-Apoxy-API-Key: test-key']),
+      inProcess(['run', '--target', documented.url, '--profile', 'documented']),
+    ]);
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    for (const s of ALL_SCENARIOS) expect(a.stdout).toMatch(new RegExp(`^(PASS|SKIP) +${s.id}\\b`, 'm'));
+    expect(a.stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped in \d+ ms$/m);
+    expect(d.stdout).toMatch(/^\d+ passed, 0 failed, \d+ skipped in \d+ ms$/m);
+    expect(a.stdout).toMatch(/Operation coverage/);
+    expect(a.stdout).toMatch(/POST +createCoreApoxyDevV1alpha2Backend +exercised 201,.*; not /);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuites');
+    expect(xml.match(/<testcase /g)).toHaveLength(ALL_SCENARIOS.length);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.counts.failed).toBe(0);
+    // The extra header was sent, and the report does not leak it.
+    expect(report.results[0].exchanges[0].exchange.requestHeaders['X-Apoxy-API-Key']).toBe('<redacted>');
+    expect(readFileSync(json, 'utf8')).not.toContain('test-key');
+  });
+
+  it('fails with exit 1 when a server breaks the contract, and reports request, expectation and response', async () => {
+    // The documented emulator held to profile apoxy: it rejects what the real server accepts.
+    const r = await inProcess(['run', '--target', documented.url, '--profile', 'apoxy', '--only', 'validation-accepted']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL +validation-accepted/m);
+    expect(r.stdout).toContain('[expected_status] step "no spec at all": expected status 201, got 422');
+    expect(r.stdout).toMatch(/> POST http:\/\/127\.0\.0\.1:\d+\/apis\/core\.apoxy\.dev\/v1alpha2\/backends/);
+    expect(r.stdout).toMatch(/< 422 application\/json/);
+    expect(r.stdout).toMatch(/^0 passed, 1 failed, 0 skipped/m);
+  });
+
+  it('reports listed divergences as known and passes', async () => {
+    // The apoxy-profile emulator behaves as the real server does; held to the documented
+    // contract it fails exactly where the shipped divergences file says the real server does.
+    const plain = await inProcess(['run', '--target', apoxy.url, '--profile', 'documented', '--only', 'profile,defaults,create']);
+    expect(plain.code).toBe(1);
+    const shipped = await inProcess(['run', '--target', apoxy.url, '--profile', 'documented', '--only', 'profile,defaults,create', '--known-divergences', 'contracts/known-divergences/apoxy-server.yaml']);
+    expect(shipped.code, shipped.stdout).toBe(0);
+    expect(shipped.stdout).toMatch(/^KNOWN +documented-defaults/m);
+    expect(shipped.stdout).toMatch(/^KNOWN +validation-accepted/m);
+    expect(shipped.stdout).toMatch(/no dnsCacheConfig defaults/);
+    const file = join(dir, 'div.yaml');
+    writeFileSync(file, 'target: test\ndivergences:\n  - scenario: validation-accepted\n    step: no spec at all\n    observed: "422"\n    reason: this server enforces required fields\n  - scenario: validation-accepted\n    step: unknown protocol is lowercased and kept\n    observed: "422"\n    reason: enum enforced\n');
+    const k = await inProcess(['run', '--target', documented.url, '--only', 'validation-accepted', '--known-divergences', file]);
+    expect(k.code, k.stdout).toBe(0);
+    expect(k.stdout).toMatch(/^KNOWN +validation-accepted/m);
+    expect(k.stdout).toMatch(/known: 422 \(this server enforces required fields\)/);
+    expect(k.stdout).toMatch(/^0 passed, 0 failed, 0 skipped, 1 known/m);
+  });
+
+  it('diff: two servers that agree show no differences; apoxy vs documented differ where the profiles do', async () => {
+    const same = await inProcess(['diff', '--a', apoxy.url, '--b', apoxy.url, '--only', 'create,patch,list-paging,table,watch,generate-name']);
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+    expect(same.stdout).toContain('No differences');
+    const d = await inProcess(['diff', '--a', apoxy.url, '--b', documented.url, '--only', 'documented-defaults,create']);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toMatch(/^documented-defaults \/ create with an empty dynamicProxy \/ \[0\]\.body\.spec\.dynamicProxy\.dnsCacheConfig$/m);
+    expect(d.stdout).not.toMatch(/^create \//m);
+  });
+});
+
+describe('credentials', () => {
+  let emulator: Emulator;
+  let proxy: Proxy;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'contracts-auth-'));
+    emulator = await createEmulator({});
+    proxy = await startProxy(await emulator.listen(0));
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends --token, --header and a kubeconfig context (server, token) with every request', async () => {
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: other',
+      'clusters:', `  - name: local`, `    cluster: { server: "${proxy.url}" }`, '  - name: nowhere', '    cluster: { server: "http://127.0.0.1:1" }',
+      'users:', '  - name: dev', '    user: { token: kube-token }',
+      'contexts:', '  - name: apoxy', '    context: { cluster: local, user: dev }', '  - name: other', '    context: { cluster: nowhere, user: dev }',
+    ].join('\n'));
+    const k = await inProcess(['run', '--kubeconfig', kubeconfig, '--context', 'apoxy', '--only', 'create', '--header', 'X-Apoxy-Project-Id: p1']);
+    expect(k.code, k.stdout + k.stderr).toBe(0);
+    const fromKube = proxy.requests.splice(0);
+    expect(fromKube.length).toBeGreaterThan(3);
+    for (const r of fromKube) {
+      expect(r.headers.authorization).toBe('Bearer kube-token');
+      expect(r.headers['x-apoxy-project-id']).toBe('p1');
+    }
+    const t = await inProcess(['run', '--target', proxy.url, '--token', 'abc', '--only', 'create']);
+    expect(t.code, t.stdout + t.stderr).toBe(0);
+    for (const r of proxy.requests.splice(0)) expect(r.headers.authorization).toBe('Bearer abc');
+  });
+});
+
+describe('TLS', () => {
+  let tlsCert: string;
+  let emulator: Emulator;
+  let url: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'contracts-tls-'));
+    const pems = await selfSignedPems();
+    tlsCert = pems.cert;
+    emulator = await createEmulator({ tls: pems });
+    url = await emulator.listen(0);
+  });
+  afterAll(async () => {
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a self-signed certificate unless --insecure, and trusts a kubeconfig CA', async () => {
+    expect(url).toMatch(/^https:/);
+    const strict = await inProcess(['run', '--target', url, '--only', 'create']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/\[transport\]/);
+    const insecure = await inProcess(['run', '--target', url, '--insecure', '--only', 'create']);
+    expect(insecure.code, insecure.stdout).toBe(0);
+    const kubeconfig = join(dir, 'config');
+    const ca = Buffer.from(tlsCert).toString('base64');
+    writeFileSync(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: tls',
+      'clusters:', '  - name: tls', `    cluster: { server: "${url.replace('127.0.0.1', 'localhost')}", certificate-authority-data: ${ca} }`,
+      'users:', '  - name: u', '    user: {}',
+      'contexts:', '  - name: tls', '    context: { cluster: tls, user: u }',
+    ].join('\n'));
+    const viaCa = await inProcess(['run', '--kubeconfig', kubeconfig, '--only', 'create']);
+    expect(viaCa.code, viaCa.stdout).toBe(0);
+  });
+});
+
+describe('apoxy-contracts without a server', () => {
+  it('--list prints every scenario and the requests it would send, with the run label selector', async () => {
+    const r = await inProcess(['--list']);
+    expect(r.code, r.stderr).toBe(0);
+    for (const s of ALL_SCENARIOS) expect(r.stdout).toMatch(new RegExp(`^${s.id} \\[`, 'm'));
+    expect(r.stdout).toMatch(/delete the edge tier: DELETE \/apis\/core\.apoxy\.dev\/v1alpha2\/backends\?labelSelector=tier%3Dedge%2Ccontracts\.apoxy\.dev%2Frun%3Dct-RUNID/);
+    expect(r.stdout).toContain('"contracts.apoxy.dev/run":"ct-RUNID"');
+  });
+
+  it('--help exits 0; bad usage exits 2 with a message', async () => {
+    expect((await inProcess(['--help'])).code).toBe(0);
+    const noTarget = await inProcess(['run']);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain('--target');
+    expect((await inProcess(['run', '--target', 'http://127.0.0.1:1', '--profile', 'nope'])).code).toBe(2);
+    expect((await inProcess(['run', '--bogus'])).code).toBe(2);
+    const badOnly = await inProcess(['--list', '--only', 'no-such-thing']);
+    expect(badOnly.code).toBe(1);
+    expect(badOnly.stderr).toContain('matches no scenario');
+  });
+});
