@@ -3,10 +3,10 @@
  * operations (path, method, x-kubernetes-action, parameters, request content types, response
  * codes) and its component schemas.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parseYamlCached } from './parse-cache.js';
 import type { OpenAPIV3 } from 'openapi-types';
 
 export type KubeAction = 'list' | 'post' | 'deletecollection' | 'get' | 'put' | 'patch' | 'delete';
@@ -70,7 +70,7 @@ function deref<T>(doc: OpenAPIV3.Document, obj: T | OpenAPIV3.ReferenceObject): 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 export function loadDocument(file = findDocumentFile()): ApiDocument {
-  const raw = parse(readFileSync(file, 'utf8')) as OpenAPIV3.Document;
+  const raw = parseYamlCached(file) as OpenAPIV3.Document;
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(raw.paths ?? {})) {
     if (!item) continue;

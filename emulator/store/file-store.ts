@@ -83,7 +83,13 @@ export class FileStore extends StoreBase {
       const journalPath = `${path}.journal`;
       for (const p of [`${journalPath}.old`, journalPath]) {
         if (!existsSync(p)) continue;
-        const { mutations, validBytes } = parseJournal(readFileSync(p, 'utf8'), p);
+        let parsed;
+        try {
+          parsed = parseJournal(readFileSync(p, 'utf8'), p);
+        } catch (e) {
+          throw new DataFileError(`${path} cannot be loaded: ${(e as Error).message}`);
+        }
+        const { mutations, validBytes } = parsed;
         for (const m of mutations) if (m.rv > state.resourceVersion) state.apply(m);
         truncateSync(p, validBytes); // drop a torn, never-acknowledged last line
       }

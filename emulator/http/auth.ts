@@ -1,0 +1,39 @@
+/**
+ * Optional API-key authentication. With a key configured, every request must carry it as
+ * `X-Apoxy-API-Key: <key>` (the header the Apoxy cloud API reads) or `Authorization: Bearer <key>`;
+ * anything else is kube-apiserver's 401 `Unauthorized` Status. Health endpoints stay open, as
+ * kube-apiserver leaves /healthz, /livez and /readyz to anonymous probes.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { EmulatorContext } from '../context.js';
+import { errors } from '../machinery/status.js';
+import { sendError } from './respond.js';
+
+/** The environment variable the CLI reads when `--api-key` is not given. */
+export const API_KEY_ENV = 'APOXY_EMULATOR_API_KEY';
+
+const HEALTH = /^\/(healthz|livez|readyz)(\/|$)/;
+
+/** Hashing both sides first gives equal-length inputs, so timingSafeEqual leaks neither content nor length. */
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+function presentedKey(req: Request): string | undefined {
+  const header = req.get('x-apoxy-api-key');
+  if (header !== undefined) return header;
+  const m = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
+  return m?.[1].trim();
+}
+
+/** Route module: mount first, so that everything after it (API, admin, discovery) is protected. */
+export function apiKeyAuth(app: import('express').Express, ctx: EmulatorContext): void {
+  const key = ctx.options.apiKey;
+  if (!key) return;
+  const expected = digest(key); // once, at start-up
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (HEALTH.test(req.path)) return next();
+    const given = presentedKey(req);
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
+    sendError(res, errors.unauthorized());
+  });
+}

@@ -1,0 +1,155 @@
+/** Helpers for scripts/bench.ts: processes, seeded data files, memory, the watch run. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BACKENDS = '/apis/core.apoxy.dev/v1alpha2/backends';
+const CLI = fileURLToPath(new URL('../dist/emulator/cli.js', import.meta.url));
+
+export interface Proc {
+  child: ChildProcess;
+  url: string;
+  /** Process start to the first successful GET of the probe path. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <args>`, waits for its "listening on <url>" line, then for `probe` to answer 200. */
+export function startProcess(args: string[], env: Record<string, string> = {}, probe = '/'): Promise<Proc> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    exited.then(() => reject(new Error(`${args.join(' ')} exited: ${stderr.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', async (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (!m) return;
+      const url = m[1];
+      for (;;) {
+        const r = await fetch(url + probe).catch(() => undefined);
+        await r?.arrayBuffer();
+        if (r?.ok) break;
+      }
+      const startupMs = performance.now() - t0;
+      resolve({
+        child, url, startupMs,
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+export function startEmulator(dataFile: string, opts: { probe?: string } = {}): Promise<Proc> {
+  return startProcess([CLI, 'serve', '--port', '0', '--data', dataFile], {}, opts.probe ?? BACKENDS);
+}
+
+/** A Backend as the emulator stores it, made by the emulator itself. */
+export async function makeTemplate(file: string): Promise<Record<string, any>> {
+  const p = await startEmulator(file);
+  try {
+    const res = await fetch(`${p.url}${BACKENDS}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name: 'template', labels: { app: 'bench' } }, spec: { endpoints: [{ fqdn: 'template.example.com' }], protocol: 'h2' } }),
+    });
+    if (res.status !== 201) throw new Error(`template create: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, any>;
+  } finally {
+    await p.stop();
+  }
+}
+
+/** Writes a snapshot in the store's format with `n` Backends named <prefix>00000... */
+export function writeSnapshot(file: string, template: Record<string, any>, n: number, prefix: string): void {
+  const backends: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    const name = `${prefix}${String(i).padStart(5, '0')}`;
+    backends[name] = {
+      ...template,
+      metadata: { ...template.metadata, name, uid: randomUUID(), resourceVersion: String(i + 1) },
+      spec: { ...template.spec, endpoints: [{ fqdn: `${name}.example.com` }] },
+    };
+  }
+  writeFileSync(file, JSON.stringify({ format: 'apoxy-emulator/v1', resourceVersion: n, resources: { backends } }));
+}
+
+/** Resident set size of a process (Linux), MB. */
+export function residentMemoryMB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * `watchers` watch streams from the current resourceVersion, then `writes` creates (10 at a time).
+ * Latency: from sending the create to a watcher reading its ADDED event.
+ */
+export async function watchBench(url: string, watchers: number, writes: number): Promise<{ delivered: number; expected: number; p50: number; p99: number }> {
+  const list = (await (await fetch(`${url}${BACKENDS}`)).json()) as { metadata: { resourceVersion: string } };
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  const expected = watchers * writes;
+  let allDone!: () => void;
+  const done = new Promise<void>((r) => (allDone = r));
+  const requests: ReturnType<typeof httpGet>[] = [];
+
+  await Promise.all(
+    Array.from({ length: watchers }, () => new Promise<void>((ready, fail) => {
+      const req = httpGet(`${url}${BACKENDS}?watch=true&resourceVersion=${list.metadata.resourceVersion}`, (res) => {
+        if (res.statusCode !== 200) return fail(new Error(`watch: ${res.statusCode}`));
+        ready();
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl;
+          while ((nl = buf.indexOf('\n')) !== -1) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 1);
+            const e = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+            if (e.type !== 'ADDED') continue;
+            const t = sentAt.get(e.object.metadata.name);
+            if (t !== undefined) latencies.push(performance.now() - t);
+            if (++delivered === expected) allDone();
+          }
+        });
+      });
+      req.on('error', fail);
+      requests.push(req);
+    })),
+  );
+
+  let next = 0;
+  const writer = async () => {
+    while (next < writes) {
+      const name = `w-${next++}`;
+      sentAt.set(name, performance.now());
+      const r = await fetch(`${url}${BACKENDS}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { name }, spec: { endpoints: [{ fqdn: `${name}.example.com` }] } }),
+      });
+      await r.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, writer));
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  for (const r of requests) r.destroy();
+  latencies.sort((a, b) => a - b);
+  return { delivered, expected, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
