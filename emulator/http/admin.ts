@@ -1,0 +1,232 @@
+/**
+ * The admin API for test harnesses, under `/_emulator/` (outside `/apis`, so never mistaken for
+ * the Apoxy API): reset, seed, snapshot export/import, the recent-request log, fault rules and
+ * the clock. Bodies are JSON (seed also takes YAML); every rejection is a Kubernetes Status.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { EmulatorContext, RouteModule } from '../context.js';
+import { errors, StatusError } from '../machinery/status.js';
+import { parseManifests, type SeedResult } from '../seed.js';
+import type { StoreState } from '../store/types.js';
+import type { FaultInjector } from '../faults/injector.js';
+import { FaultConfigError, normalizeConfig } from '../faults/rules.js';
+import { FIRED_FAULTS } from '../faults/middleware.js';
+import { durationMs, parseRfc3339, type ControllableClock } from '../simulate/clock.js';
+import { MAX_BODY_BYTES } from './app.js';
+import { sendError } from './respond.js';
+
+export const ADMIN_PREFIX = '/_emulator';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  status: number;
+  durationMs: number;
+  /** When the request arrived, by the emulator's clock. */
+  time: string;
+  /** Ids of the fault rules that fired on it. */
+  faults?: string[];
+}
+
+export interface RequestFilter {
+  method?: string;
+  /** A path prefix. */
+  path?: string;
+  /** `404`, or a class such as `4xx`. */
+  status?: string;
+  limit?: number;
+  /** Include the admin API's own requests. */
+  includeAdmin?: boolean;
+}
+
+/** The recent requests, bounded: a ring buffer, newest last. */
+export class RequestLog {
+  private ring: RequestRecord[] = [];
+  private next = 0;
+
+  constructor(readonly capacity = 1000) {}
+
+  add(r: RequestRecord): void {
+    if (this.capacity <= 0) return; // logging turned off
+    if (this.ring.length < this.capacity) this.ring.push(r);
+    else this.ring[this.next] = r;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  clear(): void {
+    this.ring = [];
+    this.next = 0;
+  }
+
+  list(f: RequestFilter = {}): RequestRecord[] {
+    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+    const method = f.method?.toUpperCase();
+    const status = f.status?.toLowerCase();
+    const out = ordered.filter(
+      (r) =>
+        (f.includeAdmin || !r.path.startsWith(ADMIN_PREFIX + '/')) &&
+        (!method || r.method === method) &&
+        (!f.path || r.path.startsWith(f.path)) &&
+        (!status || (/^\dxx$/.test(status) ? Math.floor(r.status / 100) === Number(status[0]) : String(r.status) === status)),
+    );
+    return f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out;
+  }
+}
+
+/** Mounted first: records every request once its response is over (watches included). */
+export function requestLogging(log: RequestLog, clock: () => Date): RouteModule {
+  return (app) => {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const started = performance.now();
+      const time = clock().toISOString();
+      // Read now: routers rewrite req.url while they handle the request.
+      const path = req.path;
+      const query = { ...(req.query as Record<string, unknown>) };
+      res.once('close', () => {
+        const rec: RequestRecord = {
+          method: req.method,
+          path,
+          query,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          time,
+        };
+        const fired = res.locals[FIRED_FAULTS] as string[] | undefined;
+        if (fired?.length) rec.faults = fired;
+        log.add(rec);
+      });
+      next();
+    });
+  };
+}
+
+export interface AdminControls {
+  /** Empties the store (the resourceVersion never goes backwards). */
+  reset(): Promise<void>;
+  seed(manifests: unknown[]): Promise<SeedResult[]>;
+  requests: RequestLog;
+  faults: FaultInjector;
+  clock: ControllableClock;
+}
+
+const bad = (message: string) => errors.badRequest(message);
+
+function jsonBody(req: Request): unknown {
+  const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  if (!raw.trim()) throw bad('a JSON request body is required');
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw bad(`the request body is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** A snapshot as GET exported it: `{resourceVersion, resources: {<plural>: {<name>: object}}}`. */
+function checkSnapshot(value: unknown, ctx: EmulatorContext): StoreState {
+  const v = value as Partial<StoreState> | null;
+  if (!v || typeof v !== 'object' || !v.resources || typeof v.resources !== 'object' || Array.isArray(v.resources)) throw bad('a snapshot is an object {"resourceVersion": n, "resources": {"<plural>": {"<name>": object}}}');
+  for (const [plural, objects] of Object.entries(v.resources)) {
+    if (!ctx.registries.has(plural)) throw bad(`snapshot: resource ${JSON.stringify(plural)} is not served`);
+    if (!objects || typeof objects !== 'object' || Array.isArray(objects)) throw bad(`snapshot: resources.${plural} must map names to objects`);
+    for (const [name, obj] of Object.entries(objects)) {
+      if (obj?.metadata?.name !== name) throw bad(`snapshot: resources.${plural}.${name}: metadata.name must be ${JSON.stringify(name)}`);
+    }
+  }
+  return { resourceVersion: typeof v.resourceVersion === 'number' ? v.resourceVersion : 0, resources: v.resources };
+}
+
+function requestFilter(q: Record<string, unknown>): RequestFilter {
+  const s = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+  const limit = s('limit');
+  if (limit !== undefined && !/^\d+$/.test(limit)) throw bad(`limit must be a non-negative integer, got ${JSON.stringify(limit)}`);
+  const status = s('status');
+  if (status !== undefined && !/^(\d{3}|\dxx)$/i.test(status)) throw bad(`status must be a code such as 404 or a class such as 4xx, got ${JSON.stringify(status)}`);
+  const all = s('all');
+  return { method: s('method'), path: s('path'), status, limit: limit === undefined ? undefined : Number(limit), includeAdmin: all === 'true' || all === '1' };
+}
+
+export function adminRoutes(controls: AdminControls): RouteModule {
+  return (app, ctx) => {
+    const router = express.Router();
+    router.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
+    // Handlers may be async; a thrown Status (or anything else) is answered as a Status.
+    const route = (fn: (req: Request, res: Response) => unknown) => async (req: Request, res: Response) => {
+      try {
+        const body = await fn(req, res);
+        if (!res.headersSent) res.status(200).type('application/json').end(JSON.stringify(body) + '\n');
+      } catch (e) {
+        if (e instanceof FaultConfigError) return sendError(res, bad(e.message));
+        sendError(res, e);
+      }
+    };
+    const rv = () => ({ resourceVersion: String(ctx.store.resourceVersion) });
+
+    router.post('/reset', route(async () => {
+      await controls.reset();
+      controls.requests.clear();
+      return rv();
+    }));
+
+    router.post('/seed', route(async (req) => {
+      const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+      let manifests: unknown[];
+      try {
+        manifests = parseManifests(text);
+      } catch (e) {
+        throw bad(`the manifests could not be parsed: ${(e as Error).message}`);
+      }
+      const results = await controls.seed(manifests);
+      const count = (o: SeedResult['outcome']) => results.filter((r) => r.outcome === o).length;
+      return { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('failed'), results, ...rv() };
+    }));
+
+    router.get('/snapshot', route(() => ctx.store.exportState()));
+    router.put('/snapshot', route(async (req) => {
+      const state = checkSnapshot(jsonBody(req), ctx);
+      await ctx.store.replaceAll(state).durable;
+      return rv();
+    }));
+
+    router.get('/requests', route((req) => ({ items: controls.requests.list(requestFilter(req.query as Record<string, unknown>)) })));
+    router.delete('/requests', route(() => {
+      controls.requests.clear();
+      return { items: [] };
+    }));
+
+    router.get('/faults', route(() => controls.faults.report()));
+    router.put('/faults', route((req) => {
+      controls.faults.replace(normalizeConfig(jsonBody(req)));
+      return controls.faults.report();
+    }));
+    router.post('/faults', route((req) => {
+      controls.faults.add(normalizeConfig(jsonBody(req)));
+      return controls.faults.report();
+    }));
+    router.delete('/faults', route(() => {
+      controls.faults.clear();
+      return controls.faults.report();
+    }));
+
+    router.get('/clock', route(() => controls.clock.state()));
+    router.post('/clock', route((req) => {
+      const body = jsonBody(req) as { advance?: unknown; set?: unknown } | null;
+      const keys = body && typeof body === 'object' ? Object.keys(body) : [];
+      if (keys.length !== 1 || (typeof body!.advance !== 'string' && typeof body!.set !== 'string')) throw bad('the body must be {"advance": "<Go duration>"} or {"set": "<RFC 3339 time>"}');
+      try {
+        if (typeof body!.advance === 'string') controls.clock.advance(durationMs(body!.advance));
+        else controls.clock.set(parseRfc3339(body!.set as string));
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
+      return controls.clock.state();
+    }));
+
+    // Known paths, other methods: 405, as the API answers them.
+    router.all(['/reset', '/seed', '/snapshot', '/requests', '/faults', '/clock'], (_req: Request, res: Response) => sendError(res, errors.methodNotAllowed()));
+    // Anything else under the prefix: a Status, not the API's root-paths 404.
+    router.all('/{*rest}', (_req: Request, res: Response) => sendError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource', {})));
+    router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err));
+    app.use(ADMIN_PREFIX, router);
+  };
+}

@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../emulator/testing.js';
+import { BASE, backend } from './harness.js';
+import { ROOT } from './cli-process.js';
+
+describe('useEmulator with vitest', () => {
+  const emu = useEmulator({ hooks: { beforeAll, beforeEach, afterAll }, faults: [{ id: 'once', match: { operation: 'list' }, times: 1, error: { code: 503 } }] });
+  let lastRV = 0;
+
+  it('serves on a free 127.0.0.1 port; the client sends plain objects as JSON', async () => {
+    expect(emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await emu.client(BASE, { method: 'POST', body: backend('a') });
+    expect(res.status).toBe(201);
+    lastRV = Number((await res.json()).metadata.resourceVersion);
+    expect((await emu.client(BASE)).status).toBe(503); // the start-up fault, fired once
+    expect((await emu.client(BASE)).status).toBe(200);
+    const sent = await emu.admin.requests({ method: 'POST' });
+    expect(sent.map((r) => [r.path, r.status])).toEqual([[BASE, 201]]);
+  });
+
+  it('resets before each test: empty store and log, start-up faults re-armed, resourceVersion still rising', async () => {
+    expect(await emu.admin.requests()).toEqual([]);
+    expect((await emu.client(BASE)).status).toBe(503); // re-armed
+    const list = await (await emu.client(BASE)).json();
+    expect(list.items).toEqual([]);
+    expect(Number(list.metadata.resourceVersion)).toBeGreaterThan(lastRV);
+    const report = await emu.admin.faults();
+    expect(report.rules.map((r) => [r.id, r.fired])).toEqual([['once', 1]]);
+  });
+
+  it('gives the admin API and the emulator itself', async () => {
+    const seeded = await emu.admin.seed([backend('s1'), backend('s2')]);
+    expect(seeded.created).toBe(2);
+    expect(emu.emulator.store.count('backends')).toBe(2);
+    const snap = await emu.admin.snapshot();
+    expect(Object.keys(snap.resources.backends)).toEqual(['s1', 's2']);
+  });
+});
+
+describe('useEmulator with node:test', () => {
+  it('runs a node:test file that uses the helper', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apoxy-nodetest-'));
+    const file = join(dir, 'example.test.ts');
+    const testing = pathToFileURL(join(ROOT, 'emulator/testing.ts')).href;
+    writeFileSync(
+      file,
+      `import { before, beforeEach, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useEmulator } from ${JSON.stringify(testing)};
+const emu = useEmulator({ hooks: { beforeAll: before, beforeEach, afterAll: after } });
+const B = '/apis/core.apoxy.dev/v1alpha2/backends';
+test('creates', async () => {
+  const res = await emu.client(B, { method: 'POST', body: { metadata: { name: 'a' }, spec: {} } });
+  assert.equal(res.status, 201);
+});
+test('starts empty again', async () => {
+  const list = await (await emu.client(B)).json();
+  assert.deepEqual(list.items, []);
+});
+`,
+    );
+    const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', pathToFileURL(tsx).href, '--test', '--test-reporter=tap', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('exit', (c) => resolve({ code: c, out }));
+    });
+    expect(out).toMatch(/# pass 2/);
+    expect(code).toBe(0);
+  });
+});
