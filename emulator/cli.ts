@@ -10,12 +10,17 @@ import type { Profile } from './resources/types.js';
 import { DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
 import { moveDamagedDataFile } from './store/damaged.js';
+import { readTlsFiles, type TlsOption } from './http/tls.js';
+import { kubeconfig } from './kubeconfig.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './admin-client.js';
+import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './simulate/serve-flags.js';
 
 const USAGE = `Usage: apoxy-emulator <command> [options]
 
 Commands:
   serve              Serve the emulated Apoxy Core API (core.apoxy.dev/v1alpha2 Backend)
-
+  kubeconfig         Print a kubeconfig for a running emulator (kubectl, client-go, client-node)
+${ADMIN_USAGE}
 Options for serve:
   --port <n>         Port to listen on (default 8080; 0 picks a free port)
   --host <addr>      Address to bind (default 127.0.0.1)
@@ -28,7 +33,15 @@ Options for serve:
                      except health checks (default: $APOXY_EMULATOR_API_KEY)
   --reset-damaged-data
                      If the data file is damaged, rename it to <file>.damaged-<timestamp> and start empty
-  -h, --help         Show this help
+  --tls              Serve HTTPS with a self-signed certificate made at start-up
+  --cert <file>      Serve HTTPS with this PEM certificate (with --key)
+  --key <file>       PEM private key for --cert
+${HARNESS_SERVE_USAGE}  -h, --help         Show this help
+
+Options for kubeconfig:
+  --server <url>     The emulator's URL (default http://127.0.0.1:8080); https skips TLS verification
+  --token <key>      Bearer token (the emulator's --api-key; default: $APOXY_EMULATOR_API_KEY)
+  --name <name>      Cluster, user and context name (default apoxy-emulator)
 `;
 
 class UsageError extends Error {}
@@ -49,6 +62,10 @@ function parseServe(argv: string[]) {
       seed: { type: 'string', multiple: true },
       'api-key': { type: 'string' },
       'reset-damaged-data': { type: 'boolean', default: false },
+      tls: { type: 'boolean', default: false },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      ...HARNESS_SERVE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,6 +73,8 @@ function parseServe(argv: string[]) {
   if (!/^\d+$/.test(values.port!) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(values.port)}`);
   if (values.profile !== 'apoxy' && values.profile !== 'documented') throw new UsageError(`--profile must be apoxy or documented, got ${JSON.stringify(values.profile)}`);
   if (values['in-memory'] && values.data) throw new UsageError('--data and --in-memory cannot be used together');
+  if (!values.cert !== !values.key) throw new UsageError('--cert and --key must be given together');
+  if (values.tls && values.cert) throw new UsageError('--tls makes its own certificate; do not combine it with --cert/--key');
   return {
     help: values.help!,
     port: Number(values.port),
@@ -65,6 +84,8 @@ function parseServe(argv: string[]) {
     seed: values.seed ?? [],
     apiKey: values['api-key'] || process.env[API_KEY_ENV] || undefined,
     resetDamagedData: values['reset-damaged-data']!,
+    tls: values.tls ? ('self-signed' as const) : values.cert ? { certFile: values.cert, keyFile: values.key! } : undefined,
+    harness: harnessOptions(values),
   };
 }
 
@@ -74,7 +95,14 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const start = () => createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey });
+  let tls: TlsOption | undefined;
+  try {
+    tls = opts.tls === 'self-signed' || !opts.tls ? opts.tls : readTlsFiles(opts.tls.certFile, opts.tls.keyFile);
+  } catch (e) {
+    process.stderr.write(`apoxy-emulator: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  const start = () => createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, tls, ...opts.harness });
   let emulator;
   try {
     try {
@@ -106,7 +134,7 @@ async function serve(argv: string[]): Promise<void> {
   if (!opts.apiKey && !isLoopback(opts.host)) {
     process.stderr.write(`apoxy-emulator: warning: listening on ${opts.host} without an API key; anyone who can reach it can read and change its data (set --api-key or $${API_KEY_ENV})\n`);
   }
-  process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'})\n`);
+  process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'}${harnessStartupNote(emulator, opts.harness)})\n`);
   if (emulator.seeded.length) process.stdout.write(`seeded ${emulator.seeded.length - failed.length} of ${emulator.seeded.length} objects\n`);
 
   // A closed stdout (the reader went away) must not keep the shutdown from finishing its writes.
@@ -123,6 +151,33 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `apoxy-emulator kubeconfig`: a kubeconfig on stdout, e.g. `> ~/.kube/apoxy-emulator.yaml`. */
+function printKubeconfig(argv: string[]): void {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      server: { type: 'string', default: 'http://127.0.0.1:8080' },
+      token: { type: 'string' },
+      name: { type: 'string', default: 'apoxy-emulator' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  let text: string;
+  try {
+    text = kubeconfig({ server: values.server!, name: values.name, token: values.token || process.env[API_KEY_ENV] || undefined });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  process.stdout.write(text);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
@@ -132,6 +187,11 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (command === 'serve') return await serve(rest);
+    if (command === 'kubeconfig') return printKubeconfig(rest);
+    if (ADMIN_COMMANDS.has(command)) {
+      process.exitCode = await adminCommand(command, rest, API_KEY_ENV);
+      return;
+    }
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (e) {
     const code = (e as { code?: string }).code;

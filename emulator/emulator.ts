@@ -11,13 +11,27 @@ import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { WatchHub } from './machinery/watch.js';
+import { listTypesOf } from './machinery/managed-fields.js';
 import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
+import { discoveryRoutes } from './http/discovery.js';
+import { openapiRoutes } from './http/openapi-served.js';
+import { createTlsServer, resolveTls, type TlsOption } from './http/tls.js';
+import { apiKeyAuth } from './http/auth.js';
+import { closeGracefully, createLimitedServer, httpLimits, watchLimit, type HttpLimits } from './http/limits.js';
 import type { EmulatorContext, RouteModule } from './context.js';
 import { resources } from './resources/index.js';
 import type { Profile } from './resources/types.js';
 import { openStore, type Store } from './store/index.js';
 import { readManifests, seedObjects, type SeedResult } from './seed.js';
+import { adminRoutes, RequestLog, requestLogging } from './http/admin.js';
+import { FaultInjector } from './faults/injector.js';
+import { faultInjection } from './faults/middleware.js';
+import { normalizeConfig, type FaultConfig, type FaultRuleSpec } from './faults/rules.js';
+import { ControllableClock, durationMs, parseRfc3339 } from './simulate/clock.js';
+import { seededRandomness } from './simulate/determinism.js';
+import { simulateReady, type ReadySimulator } from './simulate/ready.js';
+import type { StoreState } from './store/types.js';
 
 export interface EmulatorOptions {
   /** JSON data file; omitted means in memory. */
@@ -35,6 +49,22 @@ export interface EmulatorOptions {
   /** Watch tuning. */
   watchBookmarkIntervalMs?: number;
   watchHistory?: number;
+  /** When set, every request except health checks must carry this key (X-Apoxy-API-Key or Bearer). */
+  apiKey?: string;
+  /** Header size, slow-client timeouts, concurrent watches (defaults in http/limits.ts). */
+  limits?: Partial<HttpLimits>;
+  /** Serve HTTPS: a given certificate and key, or `self-signed` (made when listen() starts). */
+  tls?: TlsOption;
+  /** Freezes the clock at this instant (`--clock fixed:`); move it with `emulator.clock` or `/_emulator/clock`. */
+  fixedClock?: Date | string;
+  /** Seeds uids, generateName suffixes and fault rules (`--random-seed`), for reproducible responses. */
+  randomSeed?: number | string;
+  /** Fault rules active from the start (`--faults`). */
+  faults?: FaultConfig | FaultRuleSpec[];
+  /** Sets a Ready condition this long after each create or spec change (`--simulate-ready`): ms or a Go duration. */
+  simulateReady?: number | string;
+  /** How many recent requests `/_emulator/requests` keeps (default 1000). */
+  requestLogSize?: number;
 }
 
 export interface Emulator {
@@ -56,6 +86,16 @@ export interface Emulator {
   seed(manifests: unknown[]): Promise<SeedResult[]>;
   /** Problems found by validateResponses so far. */
   readonly responseProblems: string[];
+  /** The clock every timestamp reads; advance or set it (test harnesses). */
+  readonly clock: ControllableClock;
+  /** Fault rules in force and how often each fired. */
+  readonly faults: FaultInjector;
+  /** The recent requests, newest last. */
+  readonly requests: RequestLog;
+  /** The whole state, as `GET /_emulator/snapshot` exports it. */
+  snapshot(): StoreState;
+  /** Replaces the whole state with a snapshot (objects get fresh resourceVersions). */
+  restore(state: StoreState): Promise<void>;
 }
 
 let cachedDoc: { doc: ApiDocument; validators: Validators } | undefined;
@@ -73,22 +113,37 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const { doc, validators } = documentAndValidators();
   const profile = options.profile ?? 'apoxy';
   const store = await openStore(options.dataFile);
+  const clock = new ControllableClock(typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock, options.clock);
+  const seededRandom = options.randomSeed !== undefined ? seededRandomness(options.randomSeed) : undefined;
   const rt: Runtime = {
     store,
     profile,
-    clock: options.clock ?? (() => new Date()),
-    random: options.random ?? Math.random,
-    uuid: options.uuid ?? randomUUID,
+    clock: clock.now,
+    random: options.random ?? seededRandom?.random ?? Math.random,
+    uuid: options.uuid ?? seededRandom?.uuid ?? randomUUID,
   };
   const registries = new Map<string, ResourceRegistry>();
   for (const def of resources) {
-    registries.set(def.plural, new ResourceRegistry(def, validators.codec({ group: def.group, version: def.version, kind: def.kind }), rt));
+    const codec = validators.codec({ group: def.group, version: def.version, kind: def.kind });
+    registries.set(def.plural, new ResourceRegistry(def, codec, rt, listTypesOf(doc.schemas, codec.schemaKey)));
   }
   const hub = new WatchHub(store, options.watchHistory ?? 10000);
   const responseProblems: string[] = [];
   const ctx: EmulatorContext = { doc, validators, store, hub, registries, runtime: rt, profile, options };
+  // For test harnesses: the request log, fault rules and admin controls (off until used).
+  const requests = new RequestLog(options.requestLogSize);
+  const faults = new FaultInjector(options.randomSeed ?? 0, options.faults ? normalizeConfig(options.faults) : undefined, new Set(doc.operations.map((o) => o.operationId)));
+  const reset = async () => {
+    const durable: Promise<void>[] = [];
+    for (const def of resources) {
+      for (const obj of [...store.list(def.plural)]) durable.push(store.commit({ op: 'delete', resource: def.plural, name: obj.metadata.name! }).durable);
+    }
+    await Promise.all(durable);
+  };
+  const seed = (manifests: unknown[]) => seedObjects(doc, registries, manifests);
+  const admin = adminRoutes({ reset, seed, requests, faults, clock });
   // What is served besides the resource API, in mount order. Each module is self-contained.
-  const modules: RouteModule[] = [systemRoutes];
+  const modules: RouteModule[] = [requestLogging(requests, clock.now), apiKeyAuth, watchLimit, admin, faultInjection(faults), systemRoutes, discoveryRoutes, openapiRoutes];
   const app = createApp({
     doc,
     registries,
@@ -103,8 +158,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       : undefined,
   });
 
-  const seed = (manifests: unknown[]) => seedObjects(doc, registries, manifests);
-  const seeded = options.seed ? await seed(readManifests(Array.isArray(options.seed) ? options.seed : [options.seed])) : [];
+  const ready: ReadySimulator | undefined =
+    options.simulateReady !== undefined ? simulateReady(ctx, typeof options.simulateReady === 'number' ? options.simulateReady : durationMs(options.simulateReady)) : undefined;
+  const seededObjects = options.seed ? await seed(readManifests(Array.isArray(options.seed) ? options.seed : [options.seed])) : [];
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -114,41 +170,43 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     profile,
     doc,
     validators,
-    seeded,
+    seeded: seededObjects,
     responseProblems,
+    clock,
+    faults,
+    requests,
+    snapshot: () => store.exportState(),
+    async restore(state) {
+      await store.replaceAll(state).durable;
+    },
     get url() {
       return url;
     },
-    listen(port = 0, host = '127.0.0.1') {
+    async listen(port = 0, host = '127.0.0.1') {
+      const tls = options.tls ? await resolveTls(options.tls) : undefined;
       return new Promise((resolve, reject) => {
-        const s = app.listen(port, host);
+        const s = tls ? createTlsServer(app, tls, httpLimits(options.limits)) : createLimitedServer(app, httpLimits(options.limits));
+        s.listen(port, host);
         s.once('error', reject);
         s.once('listening', () => {
           server = s;
           const addr = s.address() as AddressInfo;
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          url = `http://${h}:${addr.port}`;
+          url = `${tls ? 'https' : 'http'}://${h}:${addr.port}`;
           resolve(url);
         });
       });
     },
     async close() {
+      ready?.close();
       hub.shutdown();
       if (server) {
-        const closed = new Promise<void>((r) => server!.close(() => r()));
-        server.closeIdleConnections();
-        await closed;
+        await closeGracefully(server);
         server = undefined;
       }
       await store.close();
     },
-    async reset() {
-      const durable: Promise<void>[] = [];
-      for (const def of resources) {
-        for (const obj of [...store.list(def.plural)]) durable.push(store.commit({ op: 'delete', resource: def.plural, name: obj.metadata.name! }).durable);
-      }
-      await Promise.all(durable);
-    },
+    reset,
     seed,
   };
   return emulator;

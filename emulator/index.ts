@@ -3,3 +3,5 @@ export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.
 export type { Profile, KubeObject, ResourceDefinition } from './resources/types.js';
 export type { StatusBody } from './machinery/status.js';
 export type { SeedResult } from './seed.js';
+export { kubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+export type { TlsOption, TlsPems } from './http/tls.js';

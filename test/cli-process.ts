@@ -16,8 +16,9 @@ export interface Running {
 }
 
 /** Runs `apoxy-emulator <args>` from the sources; resolves once it prints its listening line. */
-export function startCli(args: string[], opts: { cwd?: string } = {}): Promise<Running> {
-  const child = spawn(process.execPath, [TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Running> {
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+  const child = spawn(process.execPath, [TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));

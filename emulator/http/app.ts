@@ -73,6 +73,8 @@ export function createApp(ctx: AppContext): express.Express {
   for (const mount of ctx.before ?? []) mount(app);
 
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  // GET bodies are ignored, as kube-apiserver ignores them: not read on the hottest path.
+  const noBody = (_req: Request, _res: Response, next: NextFunction) => next();
   const served = new Map<string, Set<string>>();
 
   for (const op of ctx.doc.operations) {
@@ -81,15 +83,16 @@ export function createApp(ctx: AppContext): express.Express {
     const path = expressPath(op.path);
     (served.get(path) ?? served.set(path, new Set()).get(path)!).add(op.method);
     const tableAllowed = !op.subresource && (op.action === 'get' || op.action === 'list');
-    app[op.method](path, rawBody, async (req: Request, res: Response) => {
+    app[op.method](path, op.method === 'get' ? noBody : rawBody, async (req: Request, res: Response) => {
+      const query = req.query as Record<string, unknown>; // Express 5 re-parses on every access
       let neg: Negotiated = { format: 'json' };
-      const pretty = wantsPretty(req.query.pretty, req.get('user-agent'));
+      const pretty = wantsPretty(query.pretty, req.get('user-agent'));
       try {
         neg = negotiate(req.get('accept'), tableAllowed);
         const api: ApiRequest = {
           op,
           name: req.params.name as string | undefined,
-          query: parseQuery(op, req.query as Record<string, unknown>),
+          query: parseQuery(op, query),
           body: Buffer.isBuffer(req.body) ? req.body : undefined,
           contentType: mediaTypeOf(req.get('content-type')),
           userAgent: req.get('user-agent'),
@@ -100,7 +103,8 @@ export function createApp(ctx: AppContext): express.Express {
         }
         const result = await dispatch(reg, op, api);
         const body = neg.table ? asTable(reg, result, neg, req, ctx.clock()) : result.body;
-        ctx.onResponse?.(op, result.status, 'application/json', body);
+        // Tables of either version have the one declared Table shape.
+        ctx.onResponse?.(op, result.status, neg.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', body);
         send(res, result.status, body, neg, pretty, result.warnings);
       } catch (e) {
         if (res.headersSent) {

@@ -20,6 +20,9 @@ export function send(res: Response, status: number, body: unknown, neg: Negotiat
 /** Every failure leaves as a Status; anything unexpected is a 500 without a stack trace. */
 export function toStatusError(e: unknown): StatusError {
   if (isStatusError(e)) return e;
+  // A body nested deeper than our recursive walkers can follow (Go's decoder stops at depth
+  // 10,000 with "exceeded max depth"): the client's input, so a 400, not a 500.
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return errors.badRequest('json: exceeded max depth');
   const err = e as { status?: number; type?: string; message?: string; limit?: number };
   if (err?.type === 'entity.too.large' || err?.status === 413) return errors.requestEntityTooLarge(`limit is ${err.limit ?? 3145728}`);
   if (err?.status === 400 || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') return errors.badRequest(err.message ?? 'bad request');

@@ -27,7 +27,12 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   const include = neg.table ? parseIncludeObject(req.query.includeObject) : 'Object';
   const store = reg.store;
   const plural = reg.def.plural;
-  const initial = q.sendInitialEvents === true || !rvParam || rvParam === '0';
+  // SetListOptionsDefaults with the WatchList gate on (1.34): a legacy watch from "" or "0" is a
+  // watch-list (initial ADDED events); sendInitialEvents=false starts after the given RV, or now.
+  const legacy = !rvParam || rvParam === '0';
+  const initial = q.sendInitialEvents ?? (legacy && !q.resourceVersionMatch);
+  // The initial-events-end bookmark goes only to watchers that accept bookmarks (cacher.go).
+  const endBookmark = initial && q.allowWatchBookmarks === true;
 
   res.status(200);
   res.setHeader('Content-Type', 'application/json');
@@ -37,14 +42,33 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
 
   let firstTable = true;
   const encode = (type: string, object: unknown): string => {
-    if (neg.table && type !== 'ERROR' && type !== 'BOOKMARK') {
+    if (neg.table && type === 'BOOKMARK') {
+      // A bookmark under Table output is an empty Table carrying only the resourceVersion.
+      const rv = (object as KubeObject).metadata.resourceVersion;
+      object = toTable(reg.def, [], { resourceVersion: rv }, { include, version: neg.table.version, now: now(), withColumns: false });
+    } else if (neg.table && type !== 'ERROR') {
       const t = toTable(reg.def, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, { include, version: neg.table.version, now: now(), withColumns: firstTable });
       firstTable = false;
       object = t;
     }
     return JSON.stringify({ type, object }) + '\n';
   };
-  const write = (type: string, object: unknown) => res.write(encode(type, object));
+  // Fault injection (emulator/faults) may ask for the stream to be cut after N events, the way a
+  // dropped connection ends it: no final chunk, so the client sees the stream break.
+  const cutAfter = res.locals.cutWatchAfterEvents as number | undefined;
+  let sentEvents = 0;
+  let cut = false;
+  const write = (type: string, object: unknown) => {
+    if (cut || res.destroyed) return;
+    const chunk = encode(type, object);
+    if (cutAfter !== undefined && type !== 'BOOKMARK' && ++sentEvents >= cutAfter) {
+      cut = true;
+      res.write(chunk, () => res.destroy()); // once the last event is on the wire
+      finish();
+      return;
+    }
+    res.write(chunk);
+  };
   const bookmark = (rv: number, annotations?: Record<string, string>) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
     if (annotations) metadata.annotations = annotations;
@@ -61,7 +85,8 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
       const before = e.previous ? reg.matches(e.previous, sel) : now;
       if (now && before) write('MODIFIED', e.object);
       else if (now) write('ADDED', e.object);
-      else if (before) write('DELETED', e.object);
+      // Leaving the selection: the previous state, at this event's resourceVersion (cache_watcher.go).
+      else if (before) write('DELETED', { ...e.previous!, metadata: { ...e.previous!.metadata, resourceVersion: String(e.rv) } });
       return;
     }
     if (now) write(e.type, e.object);
@@ -76,9 +101,9 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
     const startRV = store.resourceVersion;
     for (const obj of store.list(plural)) if (reg.matches(obj, sel)) write('ADDED', obj);
     lastRV = startRV;
-    if (q.sendInitialEvents === true) bookmark(startRV, { 'k8s.io/initial-events-end': 'true' });
+    if (endBookmark) bookmark(startRV, { 'k8s.io/initial-events-end': 'true' });
   } else {
-    const from = Number(rvParam);
+    const from = legacy ? store.resourceVersion : Number(rvParam);
     const past = hub.since(from);
     if (!past) {
       write('ERROR', errors.gone(`too old resource version: ${from} (${hub.oldestResumable})`).status);
@@ -90,12 +115,13 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
     for (const e of past) deliver(e);
   }
   for (const e of buffered) deliver(e);
+  if (cut || res.destroyed) return; // cut by a fault while sending the first events
   live = true;
 
   function finish() {
     unsubscribe();
     for (const t of timers) clearTimeout(t);
-    if (!res.writableEnded) res.end();
+    if (!cut && !res.writableEnded && !res.destroyed) res.end();
   }
   const timeoutMs = typeof q.timeoutSeconds === 'number' && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : limits.defaultTimeoutMs;
   timers.push(setTimeout(finish, timeoutMs));
@@ -103,6 +129,8 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
     const iv = setInterval(() => bookmark(lastRV), limits.bookmarkIntervalMs);
     timers.push(iv as unknown as NodeJS.Timeout);
   }
-  req.on('close', finish);
+  // The response closing is the client going away; the request's 'close' also fires once an
+  // empty request body has been read, which is not the end of the watch.
+  res.on('close', finish);
   res.on('error', finish);
 }

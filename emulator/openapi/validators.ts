@@ -186,9 +186,10 @@ export function compileValidators(doc: ApiDocument): Validators {
       const content = op.responses.get(status);
       if (!content) return [`status ${status} is not declared for ${operationId}`];
       const mediaType = contentType.split(';')[0].trim();
-      const schema = content.get(contentType) ?? content.get(mediaType) ?? content.get('application/json');
+      const declared = content.has(contentType) ? contentType : content.has(mediaType) ? mediaType : 'application/json';
+      const schema = content.get(declared);
       if (!schema) return [`content type ${contentType} is not declared for ${operationId} ${status}`];
-      const key = `${profile} ${operationId} ${status} ${mediaType}`;
+      const key = `${profile} ${operationId} ${status} ${declared}`;
       let fn = responseChecks.get(key);
       if (!fn) {
         // Under profile apoxy, responses are held to what the real server guarantees: the decode view.
