@@ -4,8 +4,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const CLI = fileURLToPath(new URL('../emulator/cli.ts', import.meta.url));
+/**
+ * The sources run in ONE process (`node --import tsx`): the tsx wrapper would run the emulator in
+ * a child that a SIGKILL sent to the wrapper never reaches.
+ */
+// tsx's loader by URL, so that a test may run the CLI from any working directory.
+const TSX_LOADER = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const NODE_ARGS = ['--import', TSX_LOADER, CLI];
 
 export interface Running {
   child: ChildProcess;
@@ -18,7 +24,7 @@ export interface Running {
 /** Runs `apoxy-emulator <args>` from the sources; resolves once it prints its listening line. */
 export function startCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Running> {
   const env = opts.env ? { ...process.env, ...opts.env } : process.env;
-  const child = spawn(process.execPath, [TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
@@ -31,7 +37,7 @@ export function startCli(args: string[], opts: { cwd?: string; env?: Record<stri
         resolve({
           child, url: m[1], stdout, stderr,
           async stop(signal = 'SIGTERM') {
-            if (child.exitCode === null) child.kill(signal);
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;
           },
         });
@@ -44,7 +50,7 @@ export function startCli(args: string[], opts: { cwd?: string; env?: Record<stri
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
