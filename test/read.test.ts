@@ -118,8 +118,13 @@ describe('get and list', () => {
 
   it('a future resourceVersion is the real 504, a non-numeric one 400', async () => {
     const { api } = await seeded();
-    expect((await api.get(BASE).query({ resourceVersion: '99999' })).status).toBe(504);
+    const future = await api.get(BASE).query({ resourceVersion: '99999' });
+    expect(future.status).toBe(504);
+    expect(future.body.details.causes).toEqual([{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
     expect((await api.get(BASE).query({ resourceVersion: 'abc' })).status).toBe(400);
+    const huge = await api.get(BASE).query({ resourceVersion: '99999999999999999999' });
+    expect(huge.status).toBe(400);
+    expect(huge.body.message).toBe('invalid resource version: strconv.ParseUint: parsing "99999999999999999999": value out of range');
   });
 
   it('resourceVersionMatch without resourceVersion is 422 on ListOptions', async () => {

@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import type { KubeObject } from '../resources/types.js';
 import type { ApiRequest, ResourceRegistry } from '../machinery/registry.js';
 import { errors } from '../machinery/status.js';
+import { parseResourceVersion } from '../machinery/resource-version.js';
 import type { WatchEvent, WatchHub } from '../machinery/watch.js';
 import { toTable, parseIncludeObject } from '../machinery/table.js';
 import type { Negotiated } from './negotiation.js';
@@ -23,7 +24,7 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   reg.validateListOptions(q, true);
   const sel = reg.parseSelection(q);
   const rvParam = q.resourceVersion as string | undefined;
-  if (rvParam && !/^\d+$/.test(rvParam)) throw errors.badRequest(`invalid resource version: strconv.ParseUint: parsing ${JSON.stringify(rvParam)}: invalid syntax`);
+  if (rvParam) parseResourceVersion(rvParam);
   const include = neg.table ? parseIncludeObject(req.query.includeObject) : 'Object';
   const store = reg.store;
   const plural = reg.def.plural;

@@ -21,6 +21,7 @@ import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
 import { invalidOptions, type QueryOptions } from './options.js';
 import { applyPatch, PATCH_TYPES, type PatchType } from './patch.js';
+import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.js';
 import { errors, successStatus, type GroupResource, type StatusBody } from './status.js';
 import { formatTime } from './time.js';
 
@@ -202,11 +203,8 @@ export class ResourceRegistry {
 
   private checkResourceVersionParam(rv: string | undefined): void {
     if (rv === undefined || rv === '') return;
-    if (!/^\d+$/.test(rv)) throw errors.badRequest(`invalid resource version: strconv.ParseUint: parsing ${JSON.stringify(rv)}: invalid syntax`);
-    const n = Number(rv);
-    if (n > this.rt.store.resourceVersion) {
-      throw errors.timeout(`Too large resource version: ${n}, current: ${this.rt.store.resourceVersion}`, 1);
-    }
+    const n = parseResourceVersion(rv);
+    if (n > this.rt.store.resourceVersion) throw tooLargeResourceVersion(n, this.rt.store.resourceVersion);
   }
 
   /** Parses labelSelector and fieldSelector; 400 on a bad one or an unsupported field. */
