@@ -18,7 +18,7 @@ import { discoveryRoutes } from './http/discovery.js';
 import { openapiRoutes } from './http/openapi-served.js';
 import { createTlsServer, resolveTls, type TlsOption } from './http/tls.js';
 import { apiKeyAuth } from './http/auth.js';
-import { closeGracefully, createLimitedServer, httpLimits, watchLimit, type HttpLimits } from './http/limits.js';
+import { closeGracefully, createLimitedServer, httpLimits, type HttpLimits } from './http/limits.js';
 import type { EmulatorContext, RouteModule } from './context.js';
 import { resources } from './resources/index.js';
 import type { Profile } from './resources/types.js';
@@ -142,15 +142,22 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
   const seed = (manifests: unknown[]) => seedObjects(doc, registries, manifests);
   const admin = adminRoutes({ reset, seed, requests, faults, clock });
-  // What is served besides the resource API, in mount order. Each module is self-contained.
-  const modules: RouteModule[] = [requestLogging(requests, clock.now), apiKeyAuth, watchLimit, admin, faultInjection(faults), systemRoutes, discoveryRoutes, openapiRoutes];
+  // Middleware every request passes first; then the resource API; then the other routes.
+  // Each module is self-contained.
+  const middleware: RouteModule[] = [requestLogging(requests, clock.now), apiKeyAuth, faultInjection(faults)];
+  const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes];
   const app = createApp({
     doc,
     registries,
     hub,
     clock: rt.clock,
-    watchLimits: { bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000, defaultTimeoutMs: 30 * 60_000 },
-    before: modules.map((m) => (a) => m(a, ctx)),
+    watchLimits: {
+      bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000,
+      defaultTimeoutMs: 30 * 60_000,
+      maxWatches: httpLimits(options.limits).maxWatches,
+    },
+    before: middleware.map((m) => (a) => m(a, ctx)),
+    after: routes.map((m) => (a) => m(a, ctx)),
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {
           for (const p of validators.checkResponse(op.operationId, status, ct, body, profile)) responseProblems.push(`${op.operationId} ${status}: ${p}`);

@@ -3,6 +3,7 @@
  * the Apoxy API): reset, seed, snapshot export/import, the recent-request log, fault rules and
  * the clock. Bodies are JSON (seed also takes YAML); every rejection is a Kubernetes Status.
  */
+import { parse as parseQueryString } from 'node:querystring';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { EmulatorContext, RouteModule } from '../context.js';
 import { errors, StatusError } from '../machinery/status.js';
@@ -40,14 +41,29 @@ export interface RequestFilter {
   includeAdmin?: boolean;
 }
 
+/**
+ * What is kept per request: the raw query string and the arrival instant. Parsing and formatting
+ * them waits until someone reads the log, so that logging costs the hot path almost nothing.
+ */
+interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time'> {
+  rawQuery: string;
+  at: Date;
+}
+
+function publicRecord({ rawQuery, at, ...rest }: LoggedRequest): RequestRecord {
+  const r: RequestRecord = { method: rest.method, path: rest.path, query: { ...parseQueryString(rawQuery) }, status: rest.status, durationMs: rest.durationMs, time: at.toISOString() };
+  if (rest.faults) r.faults = rest.faults;
+  return r;
+}
+
 /** The recent requests, bounded: a ring buffer, newest last. */
 export class RequestLog {
-  private ring: RequestRecord[] = [];
+  private ring: LoggedRequest[] = [];
   private next = 0;
 
   constructor(readonly capacity = 1000) {}
 
-  add(r: RequestRecord): void {
+  add(r: LoggedRequest): void {
     if (this.capacity <= 0) return; // logging turned off
     if (this.ring.length < this.capacity) this.ring.push(r);
     else this.ring[this.next] = r;
@@ -70,7 +86,7 @@ export class RequestLog {
         (!f.path || r.path.startsWith(f.path)) &&
         (!status || (/^\dxx$/.test(status) ? Math.floor(r.status / 100) === Number(status[0]) : String(r.status) === status)),
     );
-    return f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out;
+    return (f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out).map(publicRecord);
   }
 }
 
@@ -79,18 +95,20 @@ export function requestLogging(log: RequestLog, clock: () => Date): RouteModule 
   return (app) => {
     app.use((req: Request, res: Response, next: NextFunction) => {
       const started = performance.now();
-      const time = clock().toISOString();
+      const at = clock();
       // Read now: routers rewrite req.url while they handle the request.
-      const path = req.path;
-      const query = { ...(req.query as Record<string, unknown>) };
+      const url = req.url;
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
+      const rawQuery = q === -1 ? '' : url.slice(q + 1);
       res.once('close', () => {
-        const rec: RequestRecord = {
+        const rec: LoggedRequest = {
           method: req.method,
           path,
-          query,
+          rawQuery,
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
-          time,
+          at,
         };
         const fired = res.locals[FIRED_FAULTS] as string[] | undefined;
         if (fired?.length) rec.faults = fired;

@@ -8,8 +8,8 @@
  * - body: 3 MiB (MAX_BODY_BYTES in app.ts) → 413 RequestEntityTooLarge.
  * - slow clients: the headers must arrive within 32 s (kube-apiserver's ReadHeaderTimeout) and
  *   the whole request within 60 s (its default --request-timeout) → 408, connection closed.
- * - concurrent watches: at most 1000 open streams; one more gets 429 TooManyRequests with
- *   Retry-After, the answer kube-apiserver's priority-and-fairness filter gives when saturated.
+ * - concurrent watches: at most 1000 open streams (checked by the watch handler, http/watch.ts);
+ *   one more gets 429 TooManyRequests with Retry-After.
  *
  * Errors found before a request reaches Express (header overflow, timeouts, garbage) are
  * written here as Status bodies too, never Node's bare status lines.
@@ -17,10 +17,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import type { Express, NextFunction, Request, Response } from 'express';
-import type { EmulatorContext } from '../context.js';
+import type { Express } from 'express';
 import { errors, StatusError } from '../machinery/status.js';
-import { sendError } from './respond.js';
 
 export interface HttpLimits {
   /** Request line + headers, bytes. */
@@ -83,25 +81,6 @@ export function createLimitedServer(app: Express, limits: HttpLimits): Server {
     writeRawStatus(socket, errors.badRequest(`malformed HTTP request: ${err.code ?? err.message}`));
   });
   return server;
-}
-
-const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
-
-/** Route module: counts open watch streams and refuses one over the limit. */
-export function watchLimit(app: Express, ctx: EmulatorContext): void {
-  const max = httpLimits(ctx.options.limits).maxWatches;
-  let open = 0;
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    // A substring test first: parsing the query of every request would cost the hot path.
-    if (req.method !== 'GET' || !req.url.includes('watch=')) return next();
-    let w = (req.query as Record<string, unknown>).watch;
-    if (Array.isArray(w)) w = w[0];
-    if (typeof w !== 'string' || !TRUE.has(w)) return next();
-    if (open >= max) return sendError(res, errors.tooManyRequests('Too many requests, please try again later.', 1));
-    open++;
-    res.once('close', () => open--);
-    next();
-  });
 }
 
 /**

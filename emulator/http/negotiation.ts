@@ -40,6 +40,19 @@ export function parseAccept(header: string | undefined): MediaRange[] {
  * false where no Table can be made (status subresource, errors).
  */
 export function negotiate(accept: string | undefined, allowTable: boolean): Negotiated {
+  // Clients send the same few Accept headers over and over: remember the answers.
+  const key = `${allowTable ? 1 : 0}${accept ?? ''}`;
+  const known = negotiated.get(key);
+  if (known) return known;
+  const result = negotiateUncached(accept, allowTable);
+  if (negotiated.size >= 256) negotiated.clear();
+  negotiated.set(key, result);
+  return result;
+}
+
+const negotiated = new Map<string, Negotiated>();
+
+function negotiateUncached(accept: string | undefined, allowTable: boolean): Negotiated {
   const ranges = parseAccept(accept);
   if (!ranges.length) return { format: 'json' };
   const sorted = [...ranges].sort((a, b) => b.q - a.q);

@@ -4,14 +4,25 @@ import { stringify as toYaml } from 'yaml';
 import { errors, isStatusError, type StatusError } from '../machinery/status.js';
 import type { Negotiated } from './negotiation.js';
 
+/**
+ * Compact JSON of objects already sent once. Stored objects are never mutated (every write
+ * stores a new object), so a GET of an unchanged object reuses its JSON instead of encoding it
+ * again; entries go away with the objects.
+ */
+const encoded = new WeakMap<object, string>();
+
 export function serialize(body: unknown, format: 'json' | 'yaml', pretty: boolean): string {
   if (format === 'yaml') return toYaml(body, { aliasDuplicateObjects: false });
-  return (pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body)) + '\n';
+  if (pretty) return JSON.stringify(body, null, 2) + '\n';
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body) + '\n';
+  let text = encoded.get(body);
+  if (text === undefined) encoded.set(body, (text = JSON.stringify(body) + '\n'));
+  return text;
 }
 
 export function send(res: Response, status: number, body: unknown, neg: Negotiated, pretty: boolean, warnings: string[] = []): void {
   for (const w of warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
-  res.status(status);
+  res.statusCode = status;
   res.setHeader('Content-Type', neg.format === 'yaml' ? 'application/yaml' : 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
   res.end(serialize(body, neg.format, pretty));

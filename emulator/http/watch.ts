@@ -17,10 +17,14 @@ export interface WatchLimits {
   bookmarkIntervalMs: number;
   /** Default stream lifetime when timeoutSeconds is absent, in ms. */
   defaultTimeoutMs: number;
+  /** Open watch streams at once; one more is refused with 429 and Retry-After. */
+  maxWatches: number;
 }
 
 export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest, req: Request, res: Response, neg: Negotiated, limits: WatchLimits, now: () => Date): void {
   const q = api.query;
+  // The answer kube-apiserver's priority-and-fairness filter gives when it is saturated.
+  if (hub.watcherCount >= limits.maxWatches) throw errors.tooManyRequests('Too many requests, please try again later.', 1);
   reg.validateListOptions(q, true);
   const sel = reg.parseSelection(q);
   const rvParam = q.resourceVersion as string | undefined;

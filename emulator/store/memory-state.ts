@@ -5,6 +5,19 @@
 import type { KubeObject } from '../resources/types.js';
 import type { CommittedMutation, StoreState } from './types.js';
 
+/**
+ * Stored objects are immutable: every write stores a new object. Freezing them makes that a
+ * guarantee (an accidental mutation fails loudly instead of changing history under a reader,
+ * a watcher's backlog or the JSON cache of http/respond.ts).
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 class SortedNames {
   private names: string[] = [];
 
@@ -101,7 +114,7 @@ export class MemoryState {
     if (m.op === 'put') {
       const name = m.object.metadata.name!;
       const before = t.byName.get(name);
-      t.byName.set(name, m.object);
+      t.byName.set(name, deepFreeze(m.object));
       if (!before) t.order.insert(name);
       return before;
     }
@@ -120,7 +133,7 @@ export class MemoryState {
       const objects = state.resources[resource];
       const t = this.table(resource);
       for (const name of Object.keys(objects).sort()) {
-        t.byName.set(name, objects[name]);
+        t.byName.set(name, deepFreeze(objects[name]));
         t.order.insert(name);
       }
     }
