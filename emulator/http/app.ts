@@ -78,8 +78,6 @@ export function createApp(ctx: AppContext): express.Express {
   for (const mount of ctx.before ?? []) mount(app);
 
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
-  // GET bodies are ignored, as kube-apiserver ignores them: not read on the hottest path.
-  const noBody = (_req: Request, _res: Response, next: NextFunction) => next();
   const served = new Map<string, Set<string>>();
   const routes = new Map<string, ReturnType<typeof app.route>>();
 
@@ -91,7 +89,7 @@ export function createApp(ctx: AppContext): express.Express {
     const tableAllowed = !op.subresource && (op.action === 'get' || op.action === 'list');
     // One route (one router layer) per path, its methods attached to it: fewer layers to walk.
     if (!routes.has(path)) routes.set(path, app.route(path));
-    routes.get(path)![op.method](op.method === 'get' ? noBody : rawBody, async (req: Request, res: Response) => {
+    const handle = async (req: Request, res: Response) => {
       const query = req.query as Record<string, unknown>; // Express 5 re-parses on every access
       let neg: Negotiated = { format: 'json' };
       const pretty = wantsPretty(query.pretty, req.get('user-agent'));
@@ -123,7 +121,11 @@ export function createApp(ctx: AppContext): express.Express {
         sendError(res, se, { format: neg.format }, pretty);
         ctx.onResponse?.(op, se.code, 'application/json', se.status);
       }
-    });
+    };
+    const route = routes.get(path)!;
+    // GET bodies are ignored, as kube-apiserver ignores them: not read on the hottest path.
+    if (op.method === 'get') route.get(handle);
+    else route[op.method](rawBody, handle);
   }
 
   for (const mount of ctx.after ?? []) mount(app);
