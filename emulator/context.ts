@@ -2,7 +2,7 @@
  * What an emulator is made of, handed to each route module (health, discovery, OpenAPI,
  * admin, ...) so that features plug in without reaching into each other.
  */
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { ApiDocument } from './openapi/document.js';
 import type { Validators } from './openapi/validators.js';
 import type { ResourceRegistry, Runtime } from './machinery/registry.js';
@@ -23,5 +23,11 @@ export interface EmulatorContext {
   options: EmulatorOptions;
 }
 
-/** Mounts middleware or routes on the app, before the resource API. */
+/** Mounts routes on the app (health, discovery, OpenAPI, admin), after the resource API. */
 export type RouteModule = (app: Express, ctx: EmulatorContext) => void;
+
+/**
+ * Middleware every request passes before the API (request log, auth, fault injection); none
+ * when the feature is off. They run in order as one step of the router.
+ */
+export type MiddlewareModule = (ctx: EmulatorContext) => RequestHandler | undefined;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
@@ -19,7 +19,7 @@ import { openapiRoutes } from './http/openapi-served.js';
 import { createTlsServer, resolveTls, type TlsOption } from './http/tls.js';
 import { apiKeyAuth } from './http/auth.js';
 import { closeGracefully, createLimitedServer, httpLimits, type HttpLimits } from './http/limits.js';
-import type { EmulatorContext, RouteModule } from './context.js';
+import type { EmulatorContext, MiddlewareModule, RouteModule } from './context.js';
 import { resources } from './resources/index.js';
 import type { Profile } from './resources/types.js';
 import { openStore, type Store } from './store/index.js';
@@ -144,7 +144,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const admin = adminRoutes({ reset, seed, requests, faults, clock });
   // Middleware every request passes first; then the resource API; then the other routes.
   // Each module is self-contained.
-  const middleware: RouteModule[] = [requestLogging(requests, clock.now), apiKeyAuth, faultInjection(faults)];
+  const middleware: MiddlewareModule[] = [requestLogging(requests, clock.now), apiKeyAuth, faultInjection(faults)];
   const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes];
   const app = createApp({
     doc,
@@ -156,7 +156,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       defaultTimeoutMs: 30 * 60_000,
       maxWatches: httpLimits(options.limits).maxWatches,
     },
-    before: middleware.map((m) => (a) => m(a, ctx)),
+    before: middleware.map((m) => m(ctx)).filter((h): h is RequestHandler => h !== undefined),
     after: routes.map((m) => (a) => m(a, ctx)),
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {

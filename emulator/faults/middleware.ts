@@ -5,7 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { parse as parseYaml } from 'yaml';
-import type { EmulatorContext, RouteModule } from '../context.js';
+import type { EmulatorContext, MiddlewareModule } from '../context.js';
 import type { Operation } from '../openapi/document.js';
 import { MAX_BODY_BYTES } from '../http/app.js';
 import { sendError } from '../http/respond.js';
@@ -112,9 +112,7 @@ export function faultMiddleware(ctx: EmulatorContext, injector: FaultInjector) {
   };
 }
 
-/** The route module: fault injection in front of the API (no-op while no rule is set). */
-export function faultInjection(injector: FaultInjector): RouteModule {
-  return (app, ctx) => {
-    app.use(faultMiddleware(ctx, injector));
-  };
+/** Fault injection in front of the API (a single check while no rule is set). */
+export function faultInjection(injector: FaultInjector): MiddlewareModule {
+  return (ctx) => faultMiddleware(ctx, injector);
 }

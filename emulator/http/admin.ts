@@ -5,7 +5,7 @@
  */
 import { parse as parseQueryString } from 'node:querystring';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { EmulatorContext, RouteModule } from '../context.js';
+import type { EmulatorContext, MiddlewareModule, RouteModule } from '../context.js';
 import { errors, StatusError } from '../machinery/status.js';
 import { parseManifests, type SeedResult } from '../seed.js';
 import type { StoreState } from '../store/types.js';
@@ -91,9 +91,9 @@ export class RequestLog {
 }
 
 /** Mounted first: records every request once its response is over (watches included). */
-export function requestLogging(log: RequestLog, clock: () => Date): RouteModule {
-  return (app) => {
-    app.use((req: Request, res: Response, next: NextFunction) => {
+export function requestLogging(log: RequestLog, clock: () => Date): MiddlewareModule {
+  return () =>
+    (req: Request, res: Response, next: NextFunction) => {
       const started = performance.now();
       const at = clock();
       // Read now: routers rewrite req.url while they handle the request.
@@ -115,8 +115,7 @@ export function requestLogging(log: RequestLog, clock: () => Date): RouteModule 
         log.add(rec);
       });
       next();
-    });
-  };
+    };
 }
 
 export interface AdminControls {

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { EmulatorContext } from '../context.js';
+import type { EmulatorContext, MiddlewareModule } from '../context.js';
 import { errors } from '../machinery/status.js';
 import { sendError } from './respond.js';
 
@@ -25,15 +25,15 @@ function presentedKey(req: Request): string | undefined {
   return m?.[1].trim();
 }
 
-/** Route module: mount first, so that everything after it (API, admin, discovery) is protected. */
-export function apiKeyAuth(app: import('express').Express, ctx: EmulatorContext): void {
+/** Middleware ahead of everything (API, admin, discovery); none without a key. */
+export const apiKeyAuth: MiddlewareModule = (ctx: EmulatorContext) => {
   const key = ctx.options.apiKey;
-  if (!key) return;
+  if (!key) return undefined;
   const expected = digest(key); // once, at start-up
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (HEALTH.test(req.path)) return next();
     const given = presentedKey(req);
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
     sendError(res, errors.unauthorized());
-  });
-}
+  };
+};
