@@ -136,6 +136,16 @@ describe('delete', () => {
     await api.get(`${BASE}/f`).expect(404);
   });
 
+  it('DeleteOptions in the body meet the same rules as the query parameters', async () => {
+    const { api } = await withOne();
+    const bad = await api.delete(`${BASE}/b1`).send({ propagationPolicy: 'Sometimes' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sometimes": supported values: "Foreground", "Background", "Orphan", "nil"');
+    const dry = await api.delete(`${BASE}/b1`).send({ dryRun: ['Maybe'] });
+    expect(dry.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Maybe"]: supported values: "All"');
+    await api.delete(`${BASE}/b1`).send({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' }).expect(200);
+  });
+
   it('preconditions that do not match are 409 with the Kind in the message', async () => {
     const { api, created } = await withOne();
     const res = await api.delete(`${BASE}/b1`).send({ preconditions: { resourceVersion: '999' } });

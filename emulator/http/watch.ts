@@ -85,16 +85,16 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   const deliver = (e: WatchEvent) => {
     if (e.resource !== plural || e.rv <= lastRV) return;
     lastRV = e.rv;
-    const now = reg.matches(e.object, sel);
+    const matches = reg.matches(e.object, sel);
     if (e.type === 'MODIFIED') {
-      const before = e.previous ? reg.matches(e.previous, sel) : now;
-      if (now && before) write('MODIFIED', e.object);
-      else if (now) write('ADDED', e.object);
+      const matched = e.previous ? reg.matches(e.previous, sel) : matches;
+      if (matches && matched) write('MODIFIED', e.object);
+      else if (matches) write('ADDED', e.object);
       // Leaving the selection: the previous state, at this event's resourceVersion (cache_watcher.go).
-      else if (before) write('DELETED', { ...e.previous!, metadata: { ...e.previous!.metadata, resourceVersion: String(e.rv) } });
+      else if (matched) write('DELETED', { ...e.previous!, metadata: { ...e.previous!.metadata, resourceVersion: String(e.rv) } });
       return;
     }
-    if (now) write(e.type, e.object);
+    if (matches) write(e.type, e.object);
   };
 
   // Subscribe first and buffer, so nothing committed between the snapshot and the live feed is lost.
@@ -120,7 +120,10 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
     for (const e of past) deliver(e);
   }
   for (const e of buffered) deliver(e);
-  if (cut || res.destroyed) return; // cut by a fault while sending the first events
+  if (cut || res.destroyed) {
+    finish(); // cut by a fault, or the client left, while the first events were sent
+    return;
+  }
   live = true;
 
   function finish() {

@@ -49,6 +49,18 @@ export function invalidOptions(action: KubeAction, errs: FieldError[]) {
 }
 
 /**
+ * The option's value against the enum openapi.yaml declares for the parameter of that name
+ * (also for options sent in a body, such as DeleteOptions); the error upstream gives otherwise.
+ */
+export function checkEnumOption(op: Operation, name: string, value: unknown): FieldError | undefined {
+  const enumValues = op.query.get(name)?.schema.enum as string[] | undefined;
+  if (!enumValues || enumValues.includes(value as string)) return undefined;
+  const supported = (SUPPORTED_VALUES[name] ?? ((e) => e))(enumValues);
+  // dryRun is a list in Go, so its value renders as a JSON array.
+  return fieldError.notSupported(name, name === 'dryRun' ? [value] : value, supported);
+}
+
+/**
  * Reads the declared query parameters; unknown ones are ignored, as the real server does.
  * A repeated parameter takes its first value.
  */
@@ -63,12 +75,8 @@ export function parseQuery(op: Operation, query: Record<string, unknown>): Query
     if (schema.type === 'boolean') out[name] = raw === '' ? undefined : parseBool(name, raw);
     else if (schema.type === 'integer') out[name] = raw === '' ? undefined : parseInt64(raw);
     else out[name] = raw;
-    const enumValues = schema.enum as string[] | undefined;
-    if (enumValues && raw !== '' && !enumValues.includes(raw)) {
-      const supported = (SUPPORTED_VALUES[name] ?? ((e) => e))(enumValues);
-      // dryRun is a list in Go, so its value renders as a JSON array.
-      errs.push(fieldError.notSupported(name, name === 'dryRun' ? [raw] : raw, supported));
-    }
+    const unsupported = raw === '' ? undefined : checkEnumOption(op, name, raw);
+    if (unsupported) errs.push(unsupported);
     if (typeof schema.maxLength === 'number' && raw.length > schema.maxLength) {
       errs.push(fieldError.invalid(name, raw, `must be less than ${schema.maxLength} characters`));
     }

@@ -19,7 +19,7 @@ import { defaultManager, updateManagedFields, type ListTypes } from './managed-f
 import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
-import { invalidOptions, type QueryOptions } from './options.js';
+import { checkEnumOption, invalidOptions, type QueryOptions } from './options.js';
 import { applyPatch, PATCH_TYPES, type PatchType } from './patch.js';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.js';
 import { errors, successStatus, type GroupResource, type StatusBody } from './status.js';
@@ -409,15 +409,16 @@ export class ResourceRegistry {
       Object.assign(opts, parsed);
       if (Array.isArray(opts.dryRun)) opts.dryRun = opts.dryRun[0];
     }
+    // Values from the body meet the same enums openapi.yaml declares for the query parameters.
     const errs: FieldError[] = [];
-    const pp = opts.propagationPolicy;
-    if (pp !== undefined && pp !== null && !['Foreground', 'Background', 'Orphan'].includes(String(pp))) {
-      errs.push(fieldError.notSupported('propagationPolicy', pp, ['Foreground', 'Background', 'Orphan', 'nil']));
+    for (const name of ['propagationPolicy', 'dryRun']) {
+      const e = opts[name] === undefined || opts[name] === null ? undefined : checkEnumOption(req.op, name, opts[name]);
+      if (e) errs.push(e);
     }
+    const pp = opts.propagationPolicy;
     if (opts.orphanDependents !== undefined && pp !== undefined) {
       errs.push(fieldError.invalid('propagationPolicy', pp, 'orphanDependents and deletionPropagation cannot be both set'));
     }
-    if (opts.dryRun !== undefined && opts.dryRun !== 'All') errs.push(fieldError.notSupported('dryRun', [opts.dryRun], ['All']));
     if (errs.length) throw invalidOptions('delete', errs);
     return opts;
   }
