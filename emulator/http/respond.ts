@@ -6,18 +6,31 @@ import type { Negotiated } from './negotiation.js';
 
 /**
  * Compact JSON of objects already sent once. Stored objects are never mutated (every write
- * stores a new object), so a GET of an unchanged object reuses its JSON instead of encoding it
- * again; entries go away with the objects.
+ * stores a new, frozen object), so a GET of an unchanged object, or a list holding it, reuses its
+ * JSON instead of encoding it again; entries go away with the objects.
  */
 const encoded = new WeakMap<object, string>();
+
+function compactJson(value: object): string {
+  let text = encoded.get(value);
+  if (text === undefined) encoded.set(value, (text = JSON.stringify(value)));
+  return text;
+}
+
+/** A list is its envelope plus its items, each item's JSON reused. */
+function listJson(body: { items: object[] }): string {
+  const { items, ...envelope } = body;
+  const head = JSON.stringify(envelope);
+  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"items":[${items.map(compactJson).join(',')}]}`;
+}
 
 export function serialize(body: unknown, format: 'json' | 'yaml', pretty: boolean): string {
   if (format === 'yaml') return toYaml(body, { aliasDuplicateObjects: false });
   if (pretty) return JSON.stringify(body, null, 2) + '\n';
   if (typeof body !== 'object' || body === null) return JSON.stringify(body) + '\n';
-  let text = encoded.get(body);
-  if (text === undefined) encoded.set(body, (text = JSON.stringify(body) + '\n'));
-  return text;
+  const items = (body as { items?: unknown }).items;
+  if (Array.isArray(items) && items.every((i) => typeof i === 'object' && i !== null)) return listJson(body as { items: object[] }) + '\n';
+  return compactJson(body) + '\n';
 }
 
 export function send(res: Response, status: number, body: unknown, neg: Negotiated, pretty: boolean, warnings: string[] = []): void {
