@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { Express } from 'express';
-import { generate } from 'selfsigned';
 import type { HttpLimits } from './limits.js';
 
 /** PEM certificate (chain) and private key. */
@@ -33,6 +32,8 @@ export function readTlsFiles(certFile: string, keyFile: string): TlsPems {
 /** A self-signed server certificate (EC P-256: fast to make) valid for the local names. */
 export async function selfSignedPems(now = new Date()): Promise<TlsPems> {
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
+  // Loaded only when asked for: it costs ~90 ms of start-up that plain HTTP does not need.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'apoxy-emulator' }], {
     keyType: 'ec',
     curve: 'P-256',
