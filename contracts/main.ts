@@ -29,6 +29,8 @@ lists and Delete All carry that label selector; everything is deleted at the end
   --header 'Name: value'      Extra request header (repeatable), e.g. 'X-Apoxy-API-Key: …'
   --token <bearer>            Authorization: Bearer <token>
   --insecure                  Accept a self-signed TLS certificate
+  --expect-auth               The target requires credentials: also run the scenarios that send
+                              requests without them and expect 401 (skipped otherwise)
   --kubeconfig <file>         Server, token, client certificate and CA from a kubeconfig
   --context <name>            kubeconfig context (default: current-context)
   --profile apoxy|documented  Expectations to hold the server to (default apoxy)
@@ -54,6 +56,7 @@ function parse(argv: string[]) {
       header: { type: 'string', multiple: true },
       token: { type: 'string' },
       insecure: { type: 'boolean' },
+      'expect-auth': { type: 'boolean' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       profile: { type: 'string' },
@@ -95,8 +98,10 @@ function describeStep(step: Step, s: Scenario, n: number, indent: string): strin
     g = { query: q, body: r.body };
   }
   const qs = new URLSearchParams(g.query).toString();
-  const body = g.body === undefined ? '' : `\n${indent}    ${typeof g.body === 'string' ? g.body : JSON.stringify(g.body)}`;
-  return [`${indent}${step.name}: ${r.method} ${r.path}${qs ? `?${qs}` : ''}${r.contentType ? ` (${r.contentType})` : ''}${only}${body}`];
+  const text = g.body === undefined ? undefined : typeof g.body === 'string' ? g.body : JSON.stringify(g.body);
+  const body = text === undefined ? '' : `\n${indent}    ${text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters in all)` : text}`;
+  const anonymous = r.anonymous ? ' [without credentials]' : '';
+  return [`${indent}${step.name}: ${r.method} ${r.path}${qs ? `?${qs}` : ''}${r.contentType ? ` (${r.contentType})` : ''}${anonymous}${only}${body}`];
 }
 
 function list(all: Scenario[], picked: Scenario[]): string {
@@ -187,7 +192,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (echo) io.stdout(`apoxy-contracts: run ${runId} against ${target.base} (profile ${profile}), ${picked.length} scenario(s)\n`);
       try {
         return await runScenarios({
-          target, doc, profile, scenarios: picked, numbering, runId, divergences, requestTimeoutMs: timeout, signal: abort.signal,
+          target, doc, profile, scenarios: picked, numbering, runId, divergences, requestTimeoutMs: timeout, expectAuth: !!values['expect-auth'], signal: abort.signal,
           onScenario: (r) => echo && io.stdout(scenarioLine(r) + '\n'),
         });
       } finally {

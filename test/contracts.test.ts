@@ -2,7 +2,7 @@
  * The contract suite against the emulator: in-process and as a separate process through its
  * CLI, under both profiles; the CLI's report, --list, --junit/--json, known divergences, diff.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import { allBackends, ALL_SCENARIOS, explain, runSuite } from './contracts-run.j
 import { main } from '../contracts/main.js';
 import { selfSignedPems } from '../emulator/http/tls.js';
 import { startProxy, type Proxy } from './contracts-proxy.js';
+import type { RunReport } from '../contracts/runner/run.js';
 
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
 const CONTRACTS = fileURLToPath(new URL('../contracts/cli.ts', import.meta.url));
@@ -176,6 +177,106 @@ describe('credentials', () => {
     const t = await inProcess(['run', '--target', proxy.url, '--token', 'abc', '--only', 'create']);
     expect(t.code, t.stdout + t.stderr).toBe(0);
     for (const r of proxy.requests.splice(0)) expect(r.headers.authorization).toBe('Bearer abc');
+  });
+});
+
+describe('a target that requires credentials (--expect-auth)', () => {
+  const KEY = 'contract-key';
+  let secured: Emulator;
+  let open: Emulator;
+  let proxy: Proxy;
+  let openUrl: string;
+  beforeAll(async () => {
+    secured = await createEmulator({ apiKey: KEY });
+    proxy = await startProxy(await secured.listen(0));
+    open = await createEmulator({});
+    openUrl = await open.listen(0);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await Promise.all([secured.close(), open.close()]);
+  });
+  const operationLines = (out: string) => out.split('\n').filter((l) => /^ {2}(GET|POST|PUT|PATCH|DELETE) +\w+ +exercised /.test(l));
+
+  it('runs the 401 scenario: its anonymous requests carry no credential header, and every operation answers 401', async () => {
+    proxy.requests.splice(0);
+    const r = await inProcess(['run', '--target', proxy.url, '--header', `X-Apoxy-API-Key: ${KEY}`, '--header', 'X-Apoxy-Project-Id: p1', '--expect-auth']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASS +unauthenticated /m);
+    expect(r.stdout).toMatch(/^\d+ passed, 0 failed, 0 skipped in/m);
+    const ops = operationLines(r.stdout);
+    expect(ops).toHaveLength(10);
+    for (const line of ops) expect(line).toMatch(/exercised [\d,]*\b401\b/);
+    const anonymous = proxy.requests.filter((q) => q.headers['x-apoxy-api-key'] === undefined);
+    expect(anonymous).toHaveLength(10);
+    for (const q of anonymous) {
+      expect(q.headers['x-apoxy-project-id']).toBe('p1');
+      expect(q.headers.authorization).toBeUndefined();
+    }
+    const left = await fetch(`${proxy.url}/apis/core.apoxy.dev/v1alpha2/backends`, { headers: { 'X-Apoxy-API-Key': KEY } });
+    expect(((await left.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('without --expect-auth the 401 scenario is skipped, with the reason', async () => {
+    const r = await inProcess(['run', '--target', proxy.url, '--token', KEY, '--only', 'unauthenticated']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^SKIP +unauthenticated — requires authentication: .*--expect-auth/m);
+    for (const line of operationLines(r.stdout)) expect(line).toMatch(/exercised -;/);
+  });
+
+  it('fails a target that serves requests without credentials, and leaves nothing behind', async () => {
+    const r = await inProcess(['run', '--target', openUrl, '--expect-auth', '--only', 'unauthenticated']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[expected_status\] step "create": expected status 401, got 201/);
+    expect(await allBackends(openUrl)).toEqual([]);
+  });
+});
+
+describe('a step timeoutMs and an oversized body', () => {
+  let emulator: Emulator;
+  let proxy: Proxy;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'contracts-timeout-'));
+    emulator = await createEmulator({});
+    // The answer to a list at a future resourceVersion comes 1.5 s late, as the watch cache's wait makes it.
+    proxy = await startProxy(await emulator.listen(0), {
+      request: (q) => (q.url.searchParams.get('resourceVersion') === '9007199254740991' ? new Promise((r) => setTimeout(r, 1500)) : undefined),
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('waits as long as the step says when that is longer than --timeout', async () => {
+    const r = await inProcess(['run', '--target', proxy.url, '--timeout', '1000', '--only', 'resource-version-param']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // The same scenario without the step's timeoutMs gives up after --timeout.
+    const copy = join(dir, 'scenarios');
+    mkdirSync(copy);
+    const text = readFileSync(fileURLToPath(new URL('../contracts/scenarios/resource-version-param.yaml', import.meta.url)), 'utf8');
+    expect(text).toContain('    timeoutMs: 10000\n');
+    writeFileSync(join(copy, 'rv.yaml'), text.replace('    timeoutMs: 10000\n', ''));
+    const short = await inProcess(['run', '--target', proxy.url, '--timeout', '1000', '--scenarios', copy]);
+    expect(short.code).toBe(1);
+    expect(short.stdout).toMatch(/\[transport\] step "-": GET .*resourceVersion=9007199254740991/);
+  });
+
+  it('sends a body over 3 MiB from ${filler:N} and records it clipped', async () => {
+    const json = join(dir, 'r.json');
+    const r = await inProcess(['run', '--target', proxy.url, '--only', 'request-too-large', '--json', json]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+    const big = report.results[0].exchanges.filter((e) => e.exchange.status === 413);
+    expect(big).toHaveLength(5);
+    for (const e of big) {
+      expect(e.exchange.requestBody!.length).toBeLessThan(2000);
+      expect(e.exchange.requestBody).toMatch(/… \(\d{7} characters in all\)$/);
+    }
+    const sent = proxy.requests.filter((q) => q.body.length > 3 * 1024 * 1024);
+    expect(sent).toHaveLength(5);
   });
 });
 

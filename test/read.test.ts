@@ -120,11 +120,12 @@ describe('get and list', () => {
     const { api } = await seeded();
     const future = await api.get(BASE).query({ resourceVersion: '99999' });
     expect(future.status).toBe(504);
+    expect(future.body.message).toMatch(/^Timeout: Too large resource version: 99999, current: \d+$/);
     expect(future.body.details.causes).toEqual([{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
     expect((await api.get(BASE).query({ resourceVersion: 'abc' })).status).toBe(400);
     const huge = await api.get(BASE).query({ resourceVersion: '99999999999999999999' });
     expect(huge.status).toBe(400);
-    expect(huge.body.message).toBe('invalid resource version: strconv.ParseUint: parsing "99999999999999999999": value out of range');
+    expect(huge.body.message).toBe('invalid resource version: resourceVersion: Invalid value: "99999999999999999999": strconv.ParseUint: parsing "99999999999999999999": value out of range');
   });
 
   it('resourceVersionMatch without resourceVersion is 422 on ListOptions', async () => {

@@ -225,7 +225,7 @@ describe('watch', () => {
     expect(matchAlone.body.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
     const badRV = await get('watch=true&resourceVersion=abc');
     expect(badRV.status).toBe(400);
-    expect(badRV.body.message).toBe('invalid resource version: strconv.ParseUint: parsing "abc": invalid syntax');
+    expect(badRV.body.message).toBe('invalid resource version: resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax');
     const badSelector = await get(`watch=true&fieldSelector=${encodeURIComponent('spec.foo=x')}`);
     expect(badSelector.status).toBe(400);
     expect(badSelector.body.message).toBe('"spec.foo" is not a known field selector');

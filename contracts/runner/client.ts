@@ -21,20 +21,35 @@ export interface Target {
   base: string;
   headers: Record<string, string>;
   dispatcher?: Dispatcher;
+  /** The same TLS settings without the client certificate (for requests sent without credentials). */
+  anonymousDispatcher?: Dispatcher;
   close(): Promise<void>;
 }
+
+/** Headers that carry credentials: never reported, and left off requests sent without credentials. */
+export const CREDENTIAL_HEADER = /authorization|key|token|cookie|secret/i;
 
 export function connect(o: TargetOptions): Target {
   const needsAgent = o.insecure || o.ca || o.cert;
   const dispatcher = needsAgent
     ? new Agent({ connect: { rejectUnauthorized: !o.insecure, ca: o.ca, cert: o.cert, key: o.key } })
     : new Agent();
+  const anonymousDispatcher = o.cert ? new Agent({ connect: { rejectUnauthorized: !o.insecure, ca: o.ca } }) : undefined;
   return {
     base: o.target.replace(/\/+$/, ''),
     headers: o.headers,
     dispatcher,
-    close: () => dispatcher.close(),
+    anonymousDispatcher,
+    close: async () => {
+      await dispatcher.close();
+      await anonymousDispatcher?.close();
+    },
   };
+}
+
+/** The target as an anonymous client sees it: no credential headers, no client certificate. */
+export function withoutCredentials(t: Target): Target {
+  return { ...t, headers: Object.fromEntries(Object.entries(t.headers).filter(([k]) => !CREDENTIAL_HEADER.test(k))), dispatcher: t.anonymousDispatcher ?? t.dispatcher };
 }
 
 export interface RawResponse {

@@ -11,6 +11,8 @@ import type { Scenario } from './types.js';
 export interface Feature {
   supported: boolean;
   evidence: string;
+  /** Said by the user (a flag), not probed: nothing is sent to find it out. */
+  declared?: boolean;
 }
 export type Features = Record<string, Feature>;
 
@@ -28,10 +30,27 @@ const PROBES: Record<string, Probe> = {
   },
 };
 
-export async function probeFeatures(t: Target, runId: string, scenarios: Scenario[], timeoutMs: number, signal?: AbortSignal): Promise<Features> {
+/**
+ * Features only the user can vouch for. `authentication`: the target refuses requests without
+ * credentials (401). Probing cannot decide it honestly: a target that wrongly serves anonymous
+ * requests would then be skipped instead of failed. So the run must be told (--expect-auth).
+ */
+export function declaredFeatures(o: { expectAuth?: boolean }): Features {
+  return {
+    authentication: o.expectAuth
+      ? { supported: true, declared: true, evidence: 'the run was told the target requires credentials (--expect-auth)' }
+      : { supported: false, declared: true, evidence: 'the run was not told the target requires credentials (pass --expect-auth when it does)' },
+  };
+}
+
+export async function probeFeatures(t: Target, runId: string, scenarios: Scenario[], timeoutMs: number, signal?: AbortSignal, declared: Features = {}): Promise<Features> {
   const wanted = new Set(scenarios.flatMap((s) => s.requires ?? []));
   const out: Features = {};
   for (const f of wanted) {
+    if (declared[f]) {
+      out[f] = declared[f];
+      continue;
+    }
     const probe = PROBES[f];
     if (probe) out[f] = await probe(t, runId, timeoutMs, signal).catch((e: Error) => ({ supported: false, evidence: `probe failed: ${e.message}` }));
   }

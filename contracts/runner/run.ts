@@ -8,10 +8,10 @@
 import type { ApiDocument } from '../../emulator/openapi/document.js';
 import { fetch as undiciFetch } from 'undici';
 import { CHECKS, OperationMatcher, ResponseSchemas, objectsIn, responseChecks, UidTracker, type CheckFailure } from '../checks/index.js';
-import { send, type Target } from './client.js';
+import { CREDENTIAL_HEADER, send, withoutCredentials, type Target } from './client.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
 import { markKnown, type Divergence } from './divergences.js';
-import { probeFeatures, type Features } from './features.js';
+import { declaredFeatures, probeFeatures, type Features } from './features.js';
 import { BASE, guard, selectorFor, UnsafeRequest, type Scope } from './safety.js';
 import { getPath, mismatch, substitute, type Vars } from './template.js';
 import type { Exchange, Expectation, Failure, Profile, RequestSpec, Scenario, ScenarioResult, Step, WatchSpec } from './types.js';
@@ -26,6 +26,8 @@ export interface RunOptions {
   runId: string;
   divergences?: Divergence[];
   requestTimeoutMs?: number;
+  /** The target requires credentials: run the scenarios that require `authentication` (401s). */
+  expectAuth?: boolean;
   signal?: AbortSignal;
   onScenario?: (r: ScenarioResult) => void;
 }
@@ -82,7 +84,13 @@ function mergeExpect(step: Step, profile: Profile): Expectation {
 
 /** Credentials never reach a report: reports end up in CI artifacts. */
 export function redact(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, /authorization|key|token|cookie|secret/i.test(k) ? '<redacted>' : v]));
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, CREDENTIAL_HEADER.test(k) ? '<redacted>' : v]));
+}
+
+/** Oversized bodies (a 413 step's filler) are recorded clipped: reports stay readable and small. */
+const RECORDED_BODY_MAX = 64 * 1024;
+function recorded(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > RECORDED_BODY_MAX ? `${text.slice(0, 1024)}… (${text.length} characters in all)` : text;
 }
 
 function parseBody(text: string): unknown {
@@ -95,7 +103,7 @@ function parseBody(text: string): unknown {
 }
 
 /** Builds, guards and sends one request; records the exchange and runs the per-response checks. */
-async function exchange(ctx: Ctx, stepName: string, spec: RequestSpec, opts: { serverErrorExpected?: boolean } = {}): Promise<Exchange> {
+async function exchange(ctx: Ctx, stepName: string, spec: RequestSpec, opts: { serverErrorExpected?: boolean; timeoutMs?: number } = {}): Promise<Exchange> {
   if (ctx.o.signal?.aborted) throw new Aborted();
   const r = substitute(spec, ctx.vars);
   const contentType = r.body !== undefined ? (r.contentType ?? 'application/json') : r.contentType;
@@ -105,14 +113,16 @@ async function exchange(ctx: Ctx, stepName: string, spec: RequestSpec, opts: { s
   if (contentType) headers['content-type'] = contentType;
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const op = ctx.matcher.match(r.method, r.path);
+  const target = r.anonymous ? withoutCredentials(ctx.o.target) : ctx.o.target;
+  const timeoutMs = Math.max(ctx.o.requestTimeoutMs ?? 5000, opts.timeoutMs ?? 0);
   let res;
   try {
-    res = await send(ctx.o.target, r.method, url, headers, text, ctx.o.requestTimeoutMs ?? 5000, ctx.o.signal);
+    res = await send(target, r.method, url, headers, text, timeoutMs, ctx.o.signal);
   } catch (e) {
     if (ctx.o.signal?.aborted) throw new Aborted();
     throw new Error(`${r.method} ${url}: ${(e as Error).message}`);
   }
-  const ex: Exchange = { method: r.method, url, requestHeaders: redact({ ...ctx.o.target.headers, ...headers }), requestBody: text, status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId };
+  const ex: Exchange = { method: r.method, url, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text), status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId };
   ctx.exchanges.push({ step: stepName, exchange: ex });
   if (op) {
     let set = ctx.exercised.get(op.operationId);
@@ -199,7 +209,7 @@ async function ensureAvailable(ctx: Ctx, step: Step, ex: Exchange) {
 async function runRequestStep(ctx: Ctx, step: Step) {
   const e = mergeExpect(step, ctx.o.profile);
   const wants = Array.isArray(e.status) ? e.status : e.status !== undefined ? [e.status] : [];
-  const ex = await exchange(ctx, step.name, step.request!, { serverErrorExpected: wants.some((s) => s >= 500) });
+  const ex = await exchange(ctx, step.name, step.request!, { serverErrorExpected: wants.some((s) => s >= 500), timeoutMs: step.timeoutMs });
   checkExpect(ctx, step.name, ex, substitute(e, ctx.vars), !!step.negative);
   capture(ctx, step, ex);
   const op = ctx.matcher.match(ex.method, new URL(ex.url).pathname);
@@ -324,7 +334,7 @@ function skipReason(s: Scenario, o: RunOptions, features: Features): string | un
   for (const r of s.requires ?? []) {
     const f = features[r];
     if (!f) return `requires ${r}, which this runner cannot probe`;
-    if (!f.supported) return `target does not support ${r}: ${f.evidence}`;
+    if (!f.supported) return f.declared ? `requires ${r}: ${f.evidence}` : `target does not support ${r}: ${f.evidence}`;
   }
   return undefined;
 }
@@ -341,7 +351,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
   let cleanupReport: CleanupReport | undefined;
   let deletedByScenarios = 0;
   try {
-    features = await probeFeatures(o.target, o.runId, o.scenarios, o.requestTimeoutMs ?? 5000, o.signal);
+    features = await probeFeatures(o.target, o.runId, o.scenarios, o.requestTimeoutMs ?? 5000, o.signal, declaredFeatures(o));
     for (const [i, s] of o.scenarios.entries()) {
       if (o.signal?.aborted) {
         aborted = true;

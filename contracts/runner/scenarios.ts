@@ -20,6 +20,7 @@ function checkStep(s: Step, where: string) {
   if (!s || typeof s.name !== 'string') throw new Error(`${where}: every step needs a name`);
   if (!!s.request === !!s.watch) throw new Error(`${where} step ${s.name}: exactly one of request or watch`);
   if (s.request && (!s.request.method || !s.request.path)) throw new Error(`${where} step ${s.name}: request needs method and path`);
+  if (s.timeoutMs !== undefined && !(Number.isInteger(s.timeoutMs) && s.timeoutMs > 0)) throw new Error(`${where} step ${s.name}: timeoutMs must be a positive integer`);
   if (s.watch) {
     if (!Array.isArray(s.watch.events)) throw new Error(`${where} step ${s.name}: watch needs events`);
     (s.watch.then ?? []).forEach((t) => checkStep(t, `${where} step ${s.name}`));

@@ -3,9 +3,13 @@
  *
  * `${name:web}` → `<run id>-<scenario no>-web` (every object a run creates is named so);
  * `${run}` → the run id; `${base}` → the Backend collection path; `${label}` → the run's label
- * selector; `${x}` → the value captured as `x` by an earlier step. A string that is exactly one
+ * selector; `${filler:N}` → N characters `x` (an oversized body without a huge file);
+ * `${x}` → the value captured as `x` by an earlier step. A string that is exactly one
  * placeholder keeps the captured value's type (numbers stay numbers).
  */
+
+/** The largest `${filler:N}`: a little over the 3 MiB request limit is all a scenario needs. */
+export const MAX_FILLER = 16 * 1024 * 1024;
 export interface Vars {
   run: string;
   /** Prefix of this scenario's object names: `<run id>-<scenario no>`. */
@@ -19,6 +23,11 @@ const PLACEHOLDER = /\$\{([^}]+)\}/g;
 
 function lookup(key: string, vars: Vars): unknown {
   if (key.startsWith('name:')) return `${vars.prefix}-${key.slice(5)}`;
+  if (key.startsWith('filler:')) {
+    const n = Number(key.slice(7));
+    if (!Number.isInteger(n) || n < 0 || n > MAX_FILLER) throw new Error(`\${${key}}: the length must be an integer from 0 to ${MAX_FILLER}`);
+    return 'x'.repeat(n);
+  }
   if (key === 'run') return vars.run;
   if (key === 'prefix') return vars.prefix;
   if (key === 'base') return vars.base;

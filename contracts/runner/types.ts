@@ -16,6 +16,11 @@ export interface RequestSpec {
   contentType?: string;
   /** An object (sent as JSON) or a string (sent as is). */
   body?: unknown;
+  /**
+   * Sent without the run's credentials: no Authorization, API-key, token, cookie or secret
+   * header from --header/--token/--kubeconfig, and no client certificate.
+   */
+  anonymous?: boolean;
 }
 
 export interface Expectation {
@@ -60,6 +65,8 @@ export interface Step {
   expectProfile?: Partial<Record<Profile, Expectation>>;
   /** name → JSON path of the response body (or `header:<name>`). */
   capture?: Record<string, string>;
+  /** Milliseconds to wait for this request's answer, when longer than the run's --timeout. */
+  timeoutMs?: number;
 }
 
 export interface Scenario {

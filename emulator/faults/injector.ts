@@ -60,7 +60,7 @@ function injectedError(rule: ActiveRule, req: FaultRequest): StatusError {
     case 503:
       return errors.serviceUnavailable(e.message ?? 'the server is currently unable to handle the request', retry);
     case 504:
-      return errors.timeout(`Timeout: ${e.message ?? 'request did not complete within requested timeout - context deadline exceeded'}`, retry);
+      return errors.timeout(e.message ?? 'request did not complete within requested timeout - context deadline exceeded', retry);
     case 409:
       if (e.message) return new StatusError(409, 'Conflict', e.message, { ...(req.name ? { name: req.name } : {}), group: req.gr.group, kind: req.gr.resource });
       return errors.conflict(req.gr, req.name ?? '', CONFLICT_WHY);

@@ -141,8 +141,9 @@ export const errors = {
   tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
     return new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds });
   },
+  /** apierrors.NewTimeoutError, which prefixes the message with "Timeout: ". */
   timeout(message: string, retryAfterSeconds?: number): StatusError {
-    return new StatusError(504, 'Timeout', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
+    return new StatusError(504, 'Timeout', `Timeout: ${message}`, retryAfterSeconds ? { retryAfterSeconds } : undefined);
   },
   serviceUnavailable(message: string, retryAfterSeconds?: number): StatusError {
     return new StatusError(503, 'ServiceUnavailable', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
