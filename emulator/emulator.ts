@@ -111,8 +111,17 @@ function documentAndValidators() {
 
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const { doc, validators } = documentAndValidators();
-  const profile = options.profile ?? 'apoxy';
   const store = await openStore(options.dataFile);
+  try {
+    return await assemble(options, doc, validators, store);
+  } catch (e) {
+    await store.close(); // a bad option must not leave the data file locked
+    throw e;
+  }
+}
+
+async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: Validators, store: Store): Promise<Emulator> {
+  const profile = options.profile ?? 'apoxy';
   const clock = new ControllableClock(typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock, options.clock);
   const seededRandom = options.randomSeed !== undefined ? seededRandomness(options.randomSeed) : undefined;
   const rt: Runtime = {
