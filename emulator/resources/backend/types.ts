@@ -1,6 +1,6 @@
 /**
  * Backend's TypeScript shapes. They mirror components.schemas in openapi.yaml; the test
- * `backend-types.test.ts` checks every property named here against the document.
+ * `types.test.ts` checks every property named here against the document.
  */
 import type { KubeObject } from '../types.js';
 
