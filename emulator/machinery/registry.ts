@@ -20,7 +20,7 @@ import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
 import { checkEnumOption, invalidOptions, type QueryOptions } from './options.js';
-import { applyPatch, PATCH_TYPES, type PatchType } from './patch.js';
+import { applyPatch, type PatchType } from './patch.js';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.js';
 import { errors, successStatus, type GroupResource, type StatusBody } from './status.js';
 import { formatTime } from './time.js';
@@ -57,7 +57,11 @@ export interface ListBody {
 }
 
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
-const BODY_TYPES = ['application/json', 'application/yaml'];
+/**
+ * What a 415 on POST/PUT lists: the serializers kube-apiserver has, protobuf included, which
+ * this server (like the real Apoxy one, whose types are not protobuf-capable) does not decode.
+ * The types actually accepted are the operation's request content types in openapi.yaml.
+ */
 const BODY_TYPES_ADVERTISED = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 export interface ListSelection {
@@ -108,7 +112,7 @@ export class ResourceRegistry {
 
   /** Decodes a full object from a POST/PUT body. */
   private decodeBody(req: ApiRequest) {
-    const raw = this.requireBody(req, BODY_TYPES, BODY_TYPES_ADVERTISED);
+    const raw = this.requireBody(req, req.op.requestContentTypes, BODY_TYPES_ADVERTISED);
     const value = parseBody(raw, req.contentType!, "couldn't get version/kind; ");
     return this.decoder.decode(value, this.fieldValidation(req.query));
   }
@@ -351,7 +355,8 @@ export class ResourceRegistry {
 
   async patch(req: ApiRequest, apply?: (req: ApiRequest, current: KubeObject | undefined) => Promise<ApiResponse>): Promise<ApiResponse> {
     const type = req.contentType as PatchType;
-    if (!type || !(PATCH_TYPES as readonly string[]).includes(type)) throw errors.unsupportedMediaType(PATCH_TYPES);
+    // The patch types are the operation's request content types in openapi.yaml, in its order.
+    if (!type || !req.op.requestContentTypes.includes(type)) throw errors.unsupportedMediaType(req.op.requestContentTypes);
     const q = req.query;
     if (type !== 'application/apply-patch+yaml' && q.force !== undefined) {
       throw invalidOptions('patch', [fieldError.forbidden('force', 'may not be specified for non-apply patch')]);
