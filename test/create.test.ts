@@ -24,6 +24,14 @@ describe('create', () => {
     expect(res.body.apiVersion).toBe('core.apoxy.dev/v1alpha2');
   });
 
+  it('writes fields in the order of the Go types: TypeMeta, ObjectMeta, spec, status', async () => {
+    const { api } = await startEmulator();
+    const res = await api.post(BASE).send({ status: {}, spec: { protocol: '' }, metadata: { labels: { a: 'b' }, name: 'ordered' } }).expect(201);
+    expect(Object.keys(res.body)).toEqual(['kind', 'apiVersion', 'metadata', 'spec', 'status']);
+    expect(Object.keys(res.body.metadata)).toEqual(['name', 'uid', 'resourceVersion', 'creationTimestamp', 'labels', 'managedFields']);
+    expect(res.text.startsWith('{"kind":"Backend","apiVersion":"core.apoxy.dev/v1alpha2","metadata":{"name":"ordered",')).toBe(true);
+  });
+
   it('writes the Go zero-value shape: spec.endpoints null, protocol "", status {}', async () => {
     const { api } = await startEmulator();
     const res = await api.post(BASE).send({ metadata: { name: 'empty' } });

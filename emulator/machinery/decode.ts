@@ -38,6 +38,14 @@ export function parseBody(raw: Buffer, mediaType: string, what: string): unknown
   }
 }
 
+/** The object with its top-level fields in the order the real server writes them. */
+function inFieldOrder(obj: KubeObject, order: string[]): KubeObject {
+  const out: Record<string, unknown> = {};
+  for (const key of order) if (key in obj) out[key] = obj[key];
+  for (const key of Object.keys(obj)) if (!(key in out)) out[key] = obj[key];
+  return out as KubeObject;
+}
+
 export interface DecodeResult {
   obj: KubeObject;
   warnings: string[];
@@ -87,7 +95,7 @@ export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: 
         codec.applyDefaults(obj);
       }
       def.fillZeroValues(kube);
-      return { obj: kube, warnings: fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : [], contractErrors };
+      return { obj: inFieldOrder(kube, codec.fieldOrder), warnings: fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : [], contractErrors };
     },
   };
 }

@@ -74,3 +74,21 @@ export function carryOverMetaOnUpdate(meta: ObjectMeta, old: ObjectMeta): void {
   delete meta.namespace;
   delete meta.selfLink;
 }
+
+/** ObjectMeta's fields in the order of the Go struct, the order the real server writes them. */
+const OBJECT_META_ORDER = [
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+];
+
+/**
+ * The metadata in Go field order. With `reserveResourceVersion`, an empty resourceVersion holds
+ * its place, for the store to fill in when it commits the write.
+ */
+export function inObjectMetaOrder(meta: ObjectMeta, reserveResourceVersion: boolean): ObjectMeta {
+  const source: ObjectMeta = reserveResourceVersion && meta.resourceVersion === undefined ? { ...meta, resourceVersion: '' } : meta;
+  const out: ObjectMeta = {};
+  for (const key of OBJECT_META_ORDER) if (source[key] !== undefined) out[key] = source[key];
+  for (const key of Object.keys(source)) if (!(key in out) && source[key] !== undefined) out[key] = source[key];
+  return out;
+}

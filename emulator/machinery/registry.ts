@@ -18,7 +18,7 @@ import { parseLabelSelector, type LabelSelector } from './labels.js';
 import { defaultManager, updateManagedFields, type ListTypes } from './managed-fields.js';
 import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
-import { carryOverMetaOnUpdate, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
+import { carryOverMetaOnUpdate, inObjectMetaOrder, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
 import { checkEnumOption, invalidOptions, type QueryOptions } from './options.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.js';
@@ -140,7 +140,8 @@ export class ResourceRegistry {
     return obj;
   }
 
-  private async persist(obj: KubeObject, dryRun: boolean): Promise<KubeObject> {
+  private async persist(written: KubeObject, dryRun: boolean): Promise<KubeObject> {
+    const obj = { ...written, metadata: inObjectMetaOrder(written.metadata, !dryRun) };
     if (dryRun) return obj;
     const { rv, durable } = this.rt.store.commit({ op: 'put', resource: this.def.plural, object: obj });
     await durable;
@@ -193,9 +194,8 @@ export class ResourceRegistry {
 
     meta.managedFields = managed ?? updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now }, this.lists);
     if (!meta.managedFields.length) delete meta.managedFields;
-    const dryRun = this.dryRun(req.query);
-    if (dryRun) return obj; // a dry-run create answers without a resourceVersion
-    return this.persist(obj, false);
+    // A dry-run create answers without a resourceVersion (persist reserves none for a dry run).
+    return this.persist(obj, this.dryRun(req.query));
   }
 
   // ---- get / list ---------------------------------------------------------------------------

@@ -111,6 +111,8 @@ function contractError(e: ErrorObject): FieldError | undefined {
 export interface KindCodec {
   gvk: GroupVersionKind;
   schemaKey: string;
+  /** The kind's top-level properties in the order the Go type writes them: TypeMeta first. */
+  fieldOrder: string[];
   /**
    * What the Go decoder does: drops (and reports) unknown fields, checks JSON types and
    * formats, and re-serializes Durations canonically. Returns the decode error text or the
@@ -150,6 +152,7 @@ export function compileValidators(doc: ApiDocument): Validators {
     return {
       gvk,
       schemaKey,
+      fieldOrder: goFieldOrder(Object.keys((schemas[schemaKey] as Schema).properties ?? {})),
       decode(obj) {
         const unknownFields = pruneUnknownFields(schemas, root, obj);
         if (!decodeFn(obj)) {
@@ -204,6 +207,15 @@ export function compileValidators(doc: ApiDocument): Validators {
       return (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}`);
     },
   };
+}
+
+/**
+ * Go writes an object's embedded TypeMeta (kind, then apiVersion) and ObjectMeta first, then its
+ * own fields; the schema lists properties alphabetically.
+ */
+function goFieldOrder(properties: string[]): string[] {
+  const head = ['kind', 'apiVersion', 'metadata'].filter((p) => properties.includes(p));
+  return [...head, ...properties.filter((p) => !head.includes(p))];
 }
 
 /** The error encoding/json would hit first: the shallowest one in document order. */
