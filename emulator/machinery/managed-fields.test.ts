@@ -35,7 +35,9 @@ describe('field paths', () => {
 
   it('defaultManager takes the User-Agent up to "/"', () => {
     expect(defaultManager('kubectl/v1.33.1 (linux/amd64)')).toBe('kubectl');
-    expect(defaultManager(undefined)).toBe('unknown');
+    expect(defaultManager(undefined)).toBe('');
+    expect(defaultManager('my\u0007tool/1.0')).toBe('mytool');
+    expect(defaultManager('x'.repeat(200))).toHaveLength(128);
   });
 });
 

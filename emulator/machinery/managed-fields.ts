@@ -119,9 +119,18 @@ export function fromFieldsV1(f: unknown): Set<string> {
 
 /** The manager name kube-apiserver uses when fieldManager is not given: the User-Agent up to "/". */
 export function defaultManager(userAgent: string | undefined): string {
-  const ua = (userAgent ?? '').split('/')[0].trim();
-  return ua || 'unknown';
+  // handlers' prefixFromUserAgent: up to the first "/", printable characters only (Go's
+  // unicode.IsPrint), stopping once 128 bytes are written.
+  let out = '';
+  for (const ch of (userAgent ?? '').split('/')[0]) {
+    if (!GO_PRINTABLE.test(ch)) continue;
+    if (Buffer.byteLength(out) >= 128) break;
+    out += ch;
+  }
+  return out;
 }
+
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 export interface ManagerWrite {
   manager: string;
