@@ -26,7 +26,7 @@ import { openStore, type Store } from './store/index.js';
 import { readManifests, seedObjects, type SeedResult } from './seed.js';
 import { adminRoutes, RequestLog, requestLogging } from './http/admin.js';
 import { FaultInjector } from './faults/injector.js';
-import { faultInjection } from './faults/middleware.js';
+import { faultGate } from './faults/middleware.js';
 import { normalizeConfig, type FaultConfig, type FaultRuleSpec } from './faults/rules.js';
 import { ControllableClock, durationMs, parseRfc3339 } from './simulate/clock.js';
 import { seededRandomness } from './simulate/determinism.js';
@@ -153,7 +153,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   const admin = adminRoutes({ reset, seed, requests, faults, clock });
   // Middleware every request passes first; then the resource API; then the other routes.
   // Each module is self-contained.
-  const middleware: MiddlewareModule[] = [requestLogging(requests, clock.now), apiKeyAuth, faultInjection(faults)];
+  const middleware: MiddlewareModule[] = [requestLogging(requests, clock.now), apiKeyAuth];
   const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes];
   const app = createApp({
     doc,
@@ -167,6 +167,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
     },
     before: middleware.map((m) => m(ctx)).filter((h): h is RequestHandler => h !== undefined),
     after: routes.map((m) => (a) => m(a, ctx)),
+    gates: [faultGate(ctx, faults)],
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {
           for (const p of validators.checkResponse(op.operationId, status, ct, body, profile)) responseProblems.push(`${op.operationId} ${status}: ${p}`);

@@ -31,6 +31,11 @@ export interface AppContext {
    * hottest paths are matched first, and before the 404 handlers.
    */
   after?: ((app: express.Express) => void)[];
+  /**
+   * Per-operation steps run on each API route after its body is read and before the operation
+   * (fault injection): they know which operation they guard without matching paths again.
+   */
+  gates?: ((op: Operation) => express.RequestHandler)[];
   /** Called with every API response in tests, to check it against openapi.yaml. */
   onResponse?: (op: Operation, status: number, contentType: string, body: unknown) => void;
 }
@@ -137,8 +142,9 @@ export function createApp(ctx: AppContext): express.Express {
     };
     const route = routes.get(path)!;
     // GET bodies are ignored, as kube-apiserver ignores them: not read on the hottest path.
-    if (op.method === 'get') route.get(handle);
-    else route[op.method](rawBody, handle);
+    const gates = (ctx.gates ?? []).map((gate) => gate(op));
+    if (op.method === 'get') route.get(...gates, handle);
+    else route[op.method](rawBody, ...gates, handle);
   }
 
   for (const mount of ctx.after ?? []) mount(app);
