@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { EmulatorContext } from '../context.js';
 import type { Operation } from '../openapi/document.js';
 import { sendError } from '../http/respond.js';
+import { GO_TRUE } from '../machinery/options.js';
 import type { FaultInjector } from './injector.js';
 
 const VERB_OF_ACTION: Record<Operation['action'], string> = {
@@ -40,13 +41,11 @@ function labelsOfBody(body: unknown): { name?: string; labels?: Record<string, s
   }
 }
 
-const WATCH_TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
-
 /** The gate for one operation: a single check while no rule is set. */
 export function faultGate(ctx: EmulatorContext, injector: FaultInjector): (op: Operation) => RequestHandler {
   return (op) => async (req: Request, res: Response, next: NextFunction) => {
     if (!injector.activeRules) return next();
-    const watch = op.action === 'list' && WATCH_TRUE.has(String(req.query.watch));
+    const watch = op.action === 'list' && GO_TRUE.has(String(req.query.watch));
     const verb = watch ? 'watch' : VERB_OF_ACTION[op.action];
     try {
       const sent = op.action === 'post' ? labelsOfBody(req.body) : {};

@@ -11,6 +11,7 @@ import { parseResourceVersion } from '../machinery/resource-version.js';
 import type { WatchEvent, WatchHub } from '../machinery/watch.js';
 import { toTable, parseIncludeObject } from '../machinery/table.js';
 import type { Negotiated } from './negotiation.js';
+import { CUT_WATCH_AFTER_EVENTS } from '../faults/middleware.js';
 
 export interface WatchLimits {
   /** Bookmark interval for allowWatchBookmarks, in ms. */
@@ -60,7 +61,7 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   };
   // Fault injection (emulator/faults) may ask for the stream to be cut after N events, the way a
   // dropped connection ends it: no final chunk, so the client sees the stream break.
-  const cutAfter = res.locals.cutWatchAfterEvents as number | undefined;
+  const cutAfter = res.locals[CUT_WATCH_AFTER_EVENTS] as number | undefined;
   let sentEvents = 0;
   let cut = false;
   const write = (type: string, object: unknown) => {

@@ -25,10 +25,14 @@ const SUPPORTED_VALUES: Record<string, (e: string[]) => string[]> = {
   propagationPolicy: (e) => [...e, 'nil'],
 };
 
+/** The spellings Go's strconv.ParseBool reads as true and as false. */
+export const GO_TRUE: ReadonlySet<string> = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const GO_FALSE: ReadonlySet<string> = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
 /** Go's strconv.ParseBool. */
-function parseBool(name: string, v: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+function parseBool(v: string): boolean {
+  if (GO_TRUE.has(v)) return true;
+  if (GO_FALSE.has(v)) return false;
   throw errors.badRequest(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
@@ -37,10 +41,6 @@ function parseInt64(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n)) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
   return n;
-}
-
-export function optionsKind(action: KubeAction): string {
-  return OPTIONS_KIND[action];
 }
 
 /** 422 on an options object, as the handlers wrap ValidateXOptions errors. */
@@ -72,7 +72,7 @@ export function parseQuery(op: Operation, query: Record<string, unknown>): Query
     if (Array.isArray(raw)) raw = raw[0];
     if (raw === undefined || typeof raw !== 'string') continue;
     const schema = param.schema;
-    if (schema.type === 'boolean') out[name] = raw === '' ? undefined : parseBool(name, raw);
+    if (schema.type === 'boolean') out[name] = raw === '' ? undefined : parseBool(raw);
     else if (schema.type === 'integer') out[name] = raw === '' ? undefined : parseInt64(raw);
     else out[name] = raw;
     const unsupported = raw === '' ? undefined : checkEnumOption(op, name, raw);
