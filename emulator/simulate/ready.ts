@@ -1,5 +1,6 @@
 /**
- * `--simulate-ready <duration>`: a stand-in for the controller that reconciles Backends. A delay
+ * `--simulate-ready <duration>`: a stand-in for the controller that reconciles Backends (and any
+ * other served resource with a status subresource). A delay
  * after an object is created, or after its spec changes, it sets a `Ready` condition on the
  * object's status through the status subresource, as a controller would (so resourceVersions
  * move and watchers see MODIFIED). When the spec of a ready object changes, Ready turns False at
@@ -12,7 +13,6 @@ import { isStatusError } from '../machinery/status.js';
 import type { KubeObject } from '../resources/types.js';
 
 export const CONTROLLER_MANAGER = 'apoxy-emulator-controller';
-const RESOURCE = 'backends';
 
 interface Condition {
   type: string;
@@ -23,26 +23,36 @@ interface Condition {
   [k: string]: unknown;
 }
 
+function isReady(obj: KubeObject): boolean {
+  return ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c?.type === 'Ready' && c.status === 'True');
+}
+
 export interface ReadySimulator {
   /** Cancels every pending transition. */
   close(): void;
 }
 
 export function simulateReady(ctx: EmulatorContext, delayMs: number): ReadySimulator {
-  const reg = ctx.registries.get(RESOURCE);
-  const op = ctx.doc.operations.find((o) => o.resource === RESOURCE && o.action === 'put' && o.subresource === 'status');
-  if (!reg || !op) throw new Error(`--simulate-ready needs ${RESOURCE} with a status subresource in openapi.yaml`);
+  // Every resource whose status openapi.yaml lets a controller replace (PUT .../{name}/status).
+  const reconciled = new Map(
+    ctx.doc.operations
+      .filter((o) => o.action === 'put' && o.subresource === 'status' && ctx.registries.has(o.resource))
+      .map((op) => [op.resource, { op, reg: ctx.registries.get(op.resource)! }]),
+  );
+  if (!reconciled.size) throw new Error('--simulate-ready needs a resource with a status subresource in openapi.yaml');
   const timers = new Map<string, NodeJS.Timeout>();
+  const key = (resource: string, name: string) => `${resource}/${name}`;
   let closed = false;
 
-  const cancel = (name: string) => {
-    clearTimeout(timers.get(name));
-    timers.delete(name);
+  const cancel = (resource: string, name: string) => {
+    clearTimeout(timers.get(key(resource, name)));
+    timers.delete(key(resource, name));
   };
 
   /** Writes the Ready condition, keeping lastTransitionTime when the status does not change. */
-  const setReady = async (name: string, status: 'True' | 'False', reason: string, message: string): Promise<void> => {
-    const current = ctx.store.get(RESOURCE, name);
+  const setReady = async (resource: string, name: string, status: 'True' | 'False', reason: string, message: string): Promise<void> => {
+    const { op, reg } = reconciled.get(resource)!;
+    const current = ctx.store.get(resource, name);
     if (closed || !current || current.metadata.deletionTimestamp) return;
     const conditions = ((current.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).filter((c) => c && typeof c === 'object');
     const old = conditions.find((c) => c.type === 'Ready');
@@ -70,44 +80,48 @@ export function simulateReady(ctx: EmulatorContext, delayMs: number): ReadySimul
     }
   };
 
-  const schedule = (name: string) => {
-    cancel(name);
+  const schedule = (resource: string, name: string) => {
+    cancel(resource, name);
+    const what = reconciled.get(resource)!.reg.def.singular;
     timers.set(
-      name,
+      key(resource, name),
       setTimeout(() => {
-        timers.delete(name);
-        void setReady(name, 'True', 'Reconciled', 'The backend is ready (simulated by apoxy-emulator).').catch(() => undefined);
+        timers.delete(key(resource, name));
+        void setReady(resource, name, 'True', 'Reconciled', `The ${what} is ready (simulated by apoxy-emulator).`).catch(() => undefined);
       }, delayMs),
     );
   };
 
   ctx.store.onCommit((m, before) => {
     if (closed) return;
-    if (m.op === 'reset') {
-      for (const name of [...timers.keys()]) cancel(name);
-      return;
-    }
-    if (m.resource !== RESOURCE) return;
-    if (m.op === 'delete') return cancel(m.name);
+    if (m.op === 'reset') return cancelAll();
+    if (!reconciled.has(m.resource)) return;
+    if (m.op === 'delete') return cancel(m.resource, m.name);
     const obj = m.object;
     const name = obj.metadata.name!;
-    if (obj.metadata.deletionTimestamp) return cancel(name);
+    if (obj.metadata.deletionTimestamp) return cancel(m.resource, name);
     if (before && isDeepStrictEqual(before.spec, obj.spec)) return; // status, metadata: nothing to reconcile
-    const wasReady = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c?.type === 'Ready' && c.status === 'True');
-    if (before && wasReady) void setReady(name, 'False', 'Reconciling', 'The spec changed; the backend is being reconciled.').catch(() => undefined);
-    schedule(name);
+    if (before && isReady(obj)) {
+      const what = reconciled.get(m.resource)!.reg.def.singular;
+      void setReady(m.resource, name, 'False', 'Reconciling', `The spec changed; the ${what} is being reconciled.`).catch(() => undefined);
+    }
+    schedule(m.resource, name);
   });
 
   // Objects already there (a data file, --seed) are reconciled like new ones.
-  for (const obj of ctx.store.list(RESOURCE)) {
-    const ready = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).some((c) => c?.type === 'Ready' && c.status === 'True');
-    if (!ready && !obj.metadata.deletionTimestamp) schedule(obj.metadata.name!);
+  for (const resource of reconciled.keys()) {
+    for (const obj of ctx.store.list(resource)) if (!isReady(obj) && !obj.metadata.deletionTimestamp) schedule(resource, obj.metadata.name!);
+  }
+
+  function cancelAll() {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
   }
 
   return {
     close() {
       closed = true;
-      for (const name of [...timers.keys()]) cancel(name);
+      cancelAll();
     },
   };
 }
