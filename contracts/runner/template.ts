@@ -7,6 +7,7 @@
  * `${x}` → the value captured as `x` by an earlier step. A string that is exactly one
  * placeholder keeps the captured value's type (numbers stay numbers).
  */
+import { isDeepStrictEqual } from 'node:util';
 
 /** The largest `${filler:N}`: a little over the 3 MiB request limit is all a scenario needs. */
 export const MAX_FILLER = 16 * 1024 * 1024;
@@ -77,15 +78,8 @@ function isMatcher(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => MATCHER_KEYS.has(k));
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
-  return v;
-}
+/** JSON values compared as values (key order does not matter). */
+export const deepEqual = isDeepStrictEqual;
 
 /** Undefined when the actual value meets the expectation, else what is wrong. */
 export function mismatch(actual: { found: boolean; value: unknown }, expected: unknown): string | undefined {
