@@ -6,6 +6,7 @@ import { get as httpGet } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { DATA_FORMAT } from '../emulator/store/file-store.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BACKENDS = '/apis/core.apoxy.dev/v1alpha2/backends';
@@ -80,7 +81,7 @@ export function writeSnapshot(file: string, template: Record<string, any>, n: nu
       spec: { ...template.spec, endpoints: [{ fqdn: `${name}.example.com` }] },
     };
   }
-  writeFileSync(file, JSON.stringify({ format: 'apoxy-emulator/v1', resourceVersion: n, resources: { backends } }));
+  writeFileSync(file, JSON.stringify({ format: DATA_FORMAT, resourceVersion: n, resources: { backends } }));
 }
 
 /** Resident set size of a process (Linux), MB. */

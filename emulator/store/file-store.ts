@@ -20,11 +20,12 @@ import { MemoryState } from './memory-state.js';
 import { StoreBase } from './store-base.js';
 import type { CommittedMutation, StoreState } from './types.js';
 
-const FORMAT = 'apoxy-emulator/v1';
+/** The snapshot's format tag; a file without it is not emulator data. */
+export const DATA_FORMAT = 'apoxy-emulator/v1';
 const COMPACT_MIN = 1000;
 
 interface SnapshotFile {
-  format: typeof FORMAT;
+  format: typeof DATA_FORMAT;
   resourceVersion: number;
   resources: StoreState['resources'];
 }
@@ -52,11 +53,11 @@ function readSnapshot(path: string): StoreState | undefined {
   }
   const d = data as Partial<SnapshotFile>;
   const ok =
-    typeof d === 'object' && d !== null && d.format === FORMAT && Number.isSafeInteger(d.resourceVersion) &&
+    typeof d === 'object' && d !== null && d.format === DATA_FORMAT && Number.isSafeInteger(d.resourceVersion) &&
     typeof d.resources === 'object' && d.resources !== null &&
     Object.values(d.resources).every((objs) => typeof objs === 'object' && objs !== null &&
       Object.entries(objs).every(([name, o]) => typeof o === 'object' && o !== null && (o as { metadata?: { name?: unknown } }).metadata?.name === name));
-  if (!ok) throw new DataFileError(`${path} is not valid emulator data: expected {"format":"${FORMAT}","resourceVersion":<n>,"resources":{...}}`);
+  if (!ok) throw new DataFileError(`${path} is not valid emulator data: expected {"format":"${DATA_FORMAT}","resourceVersion":<n>,"resources":{...}}`);
   return { resourceVersion: d.resourceVersion!, resources: d.resources! };
 }
 
@@ -93,7 +94,7 @@ export class FileStore extends StoreBase {
         for (const m of mutations) if (m.rv > state.resourceVersion) state.apply(m);
         truncateSync(p, validBytes); // drop a torn, never-acknowledged last line
       }
-      const db = new Low<SnapshotFile>(new JSONFile(path), { format: FORMAT, resourceVersion: 0, resources: {} });
+      const db = new Low<SnapshotFile>(new JSONFile(path), { format: DATA_FORMAT, resourceVersion: 0, resources: {} });
       const journal = await JournalWriter.open(journalPath);
       const store = new FileStore(state, path, db, journal, unlock);
       if (existsSync(`${journalPath}.old`) || !snapshot) await store.compact();
@@ -117,7 +118,7 @@ export class FileStore extends StoreBase {
     const journalPath = this.journal.path;
     await this.journal.rotate(`${journalPath}.old`);
     const state = this.state.export();
-    this.db.data = { format: FORMAT, resourceVersion: state.resourceVersion, resources: state.resources };
+    this.db.data = { format: DATA_FORMAT, resourceVersion: state.resourceVersion, resources: state.resources };
     await this.db.write();
     fsyncPath(this.location);
     fsyncPath(dirname(this.location));
