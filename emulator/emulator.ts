@@ -11,7 +11,7 @@ import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { WatchHub } from './machinery/watch.js';
-import { listTypesOf } from './machinery/managed-fields.js';
+import { readKindSchema } from './machinery/kind-schema.js';
 import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
 import { discoveryRoutes } from './http/discovery.js';
@@ -134,7 +134,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   const registries = new Map<string, ResourceRegistry>();
   for (const def of resources) {
     const codec = validators.codec({ group: def.group, version: def.version, kind: def.kind });
-    registries.set(def.plural, new ResourceRegistry(def, codec, rt, listTypesOf(doc.schemas, codec.schemaKey)));
+    registries.set(def.plural, new ResourceRegistry(def, codec, rt, readKindSchema(doc.schemas, codec.schemaKey)));
   }
   const hub = new WatchHub(store, options.watchHistory ?? 10000);
   const responseProblems: string[] = [];

@@ -141,6 +141,14 @@ const FAULTS: Fault[] = [
     name: 'a body that breaks the schema (resourceVersion as a number)', only: ['create'], check: 'response_schema_conformance',
     rewrites: () => ({ response: (r, res) => { if (r.method === 'GET' && isItem(r)) editJson(res, (b) => { if (b.metadata) b.metadata.resourceVersion = Number(b.metadata.resourceVersion); }); } }),
   },
+  {
+    name: 'strategic merge treated as a merge patch (finalizers replaced)', only: ['strategic-merge-metadata'], check: 'expected_body',
+    rewrites: () => ({
+      request: (r) => {
+        if (r.headers['content-type'] === 'application/strategic-merge-patch+json') r.headers['content-type'] = 'application/merge-patch+json';
+      },
+    }),
+  },
 ];
 
 describe('the suite catches faults', () => {

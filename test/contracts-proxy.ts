@@ -14,7 +14,7 @@ export interface Recorded {
 }
 
 export interface Rewrites {
-  /** May change the request before it is forwarded (method, url, body). */
+  /** May change the request before it is forwarded (method, url, headers, body). */
   request?(r: Recorded, upstream: string): Promise<void> | void;
   /** May change a (non-streaming) response. */
   response?(r: Recorded, res: { status: number; headers: Record<string, string>; body: string }): void;
@@ -40,7 +40,7 @@ export async function startProxy(upstream: string, rw: Rewrites = {}): Promise<P
     const rec: Recorded = { method: req.method!, url: new URL(req.url!, upstream), body: Buffer.concat(chunks).toString(), headers: flatHeaders(req.headers) };
     requests.push({ ...rec, url: new URL(rec.url) });
     await rw.request?.(rec, upstream);
-    const headers = flatHeaders(req.headers);
+    const headers = { ...rec.headers };
     delete headers['content-length'];
     delete headers.host;
     // Bodiless requests go out without Content-Length, as clients send them.

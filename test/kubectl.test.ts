@@ -181,6 +181,11 @@ describe.skipIf(!kubectlPath && !CI)('kubectl against the emulator', () => {
     const s = await stored('kc-patch');
     expect(s.body.spec).toEqual({ endpoints: [{ ip: '10.1.1.1' }], protocol: 'tls' });
     expect(s.body.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('kubectl-patch');
+    // ObjectMeta keeps its patch strategies: kubectl's default strategic patch adds a finalizer.
+    await ok('patch', 'backend', 'kc-patch', '--type', 'merge', '-p', '{"metadata":{"finalizers":["example.com/first"]}}');
+    expect(await ok('patch', 'backend', 'kc-patch', '-p', '{"metadata":{"finalizers":["x"]}}')).toBe('backend.core.apoxy.dev/kc-patch patched\n');
+    expect((await stored('kc-patch')).body.metadata.finalizers).toEqual(['x', 'example.com/first']);
+    await ok('patch', 'backend', 'kc-patch', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
 
     const failed = await kubectl('patch', 'backend', 'kc-patch', '--type', 'json', '-p', '[{"op":"test","path":"/spec/protocol","value":"h2"}]');
     expect(failed.code).toBe(1);

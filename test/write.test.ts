@@ -82,6 +82,25 @@ describe('patch', () => {
     expect(res.body.metadata.labels).toEqual({ c: '3' });
   });
 
+  it('strategic-merge-patch merges metadata.finalizers and ownerReferences by their patch strategies', async () => {
+    const { api } = await withOne();
+    const smp = (body: unknown) => api.patch(`${BASE}/b1`).set('Content-Type', 'application/strategic-merge-patch+json').send(body as object);
+    await api.patch(`${BASE}/b1`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { finalizers: ['example.com/a'] } }).expect(200);
+    expect((await smp({ metadata: { finalizers: ['example.com/b', 'example.com/a'] } }).expect(200)).body.metadata.finalizers).toEqual(['example.com/b', 'example.com/a']);
+    expect((await smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['example.com/a'] } }).expect(200)).body.metadata.finalizers).toEqual(['example.com/b']);
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u-1' };
+    await smp({ metadata: { ownerReferences: [owner] } }).expect(200);
+    const merged = await smp({ metadata: { ownerReferences: [{ uid: 'u-1', controller: true }, { ...owner, name: 'cm2', uid: 'u-2' }] } }).expect(200);
+    expect(merged.body.metadata.ownerReferences).toEqual([{ ...owner, controller: true }, { ...owner, name: 'cm2', uid: 'u-2' }]);
+    const deleted = await smp({ metadata: { ownerReferences: [{ uid: 'u-1', $patch: 'delete' }] } }).expect(200);
+    expect(deleted.body.metadata.ownerReferences).toEqual([{ ...owner, name: 'cm2', uid: 'u-2' }]);
+    // What was answered is what is stored.
+    expect((await api.get(`${BASE}/b1`).expect(200)).body.metadata).toMatchObject({ finalizers: ['example.com/b'], ownerReferences: [{ ...owner, name: 'cm2', uid: 'u-2' }] });
+    // An entry without its merge key is upstream's 500.
+    const bad = await smp({ metadata: { ownerReferences: [{ name: 'x' }] } });
+    expect([bad.status, bad.body.message]).toEqual([500, 'map: map[name:x] does not contain declared merge key: uid']);
+  });
+
   it('other content types are 415 with the real list; a missing object 404; a stale RV 409', async () => {
     const { api, created } = await withOne();
     const res = await api.patch(`${BASE}/b1`).set('Content-Type', 'application/json').send({});

@@ -1,10 +1,12 @@
 /**
  * The non-apply PATCH types of k8s.io/apiserver handlers/patch.go, applied to the JSON of the
- * stored object. Strategic merge acts as a merge patch with lists replaced (Backend has no
- * patchStrategy tags) plus the $patch directives.
+ * stored object. Strategic merge follows the patch strategies the kind's schema declares
+ * (ObjectMeta's finalizers and ownerReferences merge; Backend's own lists have none and are
+ * replaced) plus the $patch directives.
  */
 import jsonpatch from 'fast-json-patch';
 import { applyMergePatch, applyStrategicMergePatch, PatchApplyError } from './strategic-merge.js';
+import { UNTAGGED, type PatchMeta } from './patch-strategies.js';
 import { errors, StatusError } from './status.js';
 
 export const PATCH_TYPES = [
@@ -18,7 +20,7 @@ export type PatchType = (typeof PATCH_TYPES)[number];
 const MAX_JSON_PATCH_OPS = 10000;
 
 /** Applies a json, merge or strategic patch; throws the real server's Status on failure. */
-export function applyPatch(type: Exclude<PatchType, 'application/apply-patch+yaml'>, current: unknown, raw: Buffer): unknown {
+export function applyPatch(type: Exclude<PatchType, 'application/apply-patch+yaml'>, current: unknown, raw: Buffer, meta: PatchMeta = UNTAGGED): unknown {
   const text = raw.toString('utf8');
   let patch: unknown;
   try {
@@ -44,7 +46,7 @@ export function applyPatch(type: Exclude<PatchType, 'application/apply-patch+yam
     throw errors.badRequest(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
   }
   try {
-    return type === 'application/merge-patch+json' ? applyMergePatch(current, patch) : applyStrategicMergePatch(current, patch);
+    return type === 'application/merge-patch+json' ? applyMergePatch(current, patch) : applyStrategicMergePatch(current, patch, meta);
   } catch (e) {
     if (e instanceof PatchApplyError) throw new StatusError(e.code, e.code === 500 ? undefined : e.code === 422 ? 'Invalid' : 'BadRequest', e.message);
     throw e;

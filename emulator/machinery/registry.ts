@@ -15,7 +15,8 @@ import type { FieldError } from './field-errors.js';
 import { fieldError } from './field-errors.js';
 import { parseFieldSelector, type FieldSelector } from './fields.js';
 import { parseLabelSelector, type LabelSelector } from './labels.js';
-import { defaultManager, updateManagedFields, type ListTypes } from './managed-fields.js';
+import { defaultManager, updateManagedFields } from './managed-fields.js';
+import { PLAIN_KIND, type KindSchema } from './kind-schema.js';
 import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, inObjectMetaOrder, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
@@ -75,8 +76,8 @@ export class ResourceRegistry {
   readonly apiVersion: string;
   private readonly decoder: Decoder;
 
-  /** `lists`: the kind's map and set lists (managed-fields.ts listTypesOf), for field ownership. */
-  constructor(readonly def: ResourceDefinition, private readonly codec: KindCodec, private readonly rt: Runtime, private readonly lists: ListTypes = new Map()) {
+  /** `schema`: what the kind's schema declares about lists and patching (kind-schema.ts). */
+  constructor(readonly def: ResourceDefinition, private readonly codec: KindCodec, private readonly rt: Runtime, private readonly schema: KindSchema = PLAIN_KIND) {
     this.gr = { group: def.group, resource: def.plural };
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = `${def.group}/${def.version}`;
@@ -192,7 +193,7 @@ export class ResourceRegistry {
       meta.name = generateName(base!, this.rt.random);
     }
 
-    meta.managedFields = managed ?? updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now }, this.lists);
+    meta.managedFields = managed ?? updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now }, this.schema.lists);
     if (!meta.managedFields.length) delete meta.managedFields;
     // A dry-run create answers without a resourceVersion (persist reserves none for a dry run).
     return this.persist(obj, this.dryRun(req.query));
@@ -337,7 +338,7 @@ export class ResourceRegistry {
 
     const now = this.now();
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    const mf = managed ?? updateManagedFields(next, old, { manager: this.manager(req), operation, apiVersion: this.apiVersion, subresource: sub, time: now }, this.lists);
+    const mf = managed ?? updateManagedFields(next, old, { manager: this.manager(req), operation, apiVersion: this.apiVersion, subresource: sub, time: now }, this.schema.lists);
     if (mf.length) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
 
@@ -368,7 +369,7 @@ export class ResourceRegistry {
     }
     const name = req.name!;
     const current = this.getOrNotFound(name);
-    const patched = applyPatch(type, current, req.body ?? Buffer.alloc(0));
+    const patched = applyPatch(type, current, req.body ?? Buffer.alloc(0), this.schema.patch);
     const fv = this.fieldValidation(q);
     const decoded = this.decoder.decode(patched, fv === 'Strict' ? 'Warn' : fv);
     if (fv === 'Strict' && decoded.warnings.length) {
@@ -393,7 +394,7 @@ export class ResourceRegistry {
       apiVersion: this.apiVersion,
       kind: this.def.kind,
       gr: this.gr,
-      lists: this.lists,
+      lists: this.schema.lists,
       decode: (value) => this.decoder.decode(value, 'Ignore'),
       unknownFields: (value) => this.codec.decode(value).unknownFields,
       create: (obj, managed, decoded) => this.createObject(obj, req, 'Apply', decoded.contractErrors, managed),

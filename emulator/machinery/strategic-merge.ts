@@ -1,16 +1,20 @@
 /**
  * PATCH bodies applied the way kube-apiserver applies them:
  * - applyStrategicMergePatch ports k8s.io/apimachinery/pkg/util/strategicpatch (v0.34)
- *   StrategicMergeMapPatch for a Go type with NO patchStrategy/patchMergeKey tags (Backend):
- *   mergeMap, handleDirectiveInMergeMap, applyRetainKeysDirective, mergePatchIntoOriginal,
- *   preprocessDeletionListForMerging, mergeSliceHandler, removeDirectives,
- *   discardNullValuesFromPatch, normalizeElementOrder; options MergeParallelList and
- *   IgnoreUnmatchedNulls both true, as on the server.
+ *   StrategicMergeMapPatchUsingLookupPatchMeta: mergeMap, handleDirectiveInMergeMap,
+ *   applyRetainKeysDirective, mergePatchIntoOriginal, preprocessDeletionListForMerging,
+ *   mergeMapHandler, mergeSliceHandler, mergeSlice (with merge keys, `$patch: delete|replace`
+ *   list items and scalar lists), removeDirectives, discardNullValuesFromPatch,
+ *   normalizeElementOrder; options MergeParallelList and IgnoreUnmatchedNulls both true, as on
+ *   the server. The patch strategies come from a PatchMeta (patch-strategies.ts, read from the
+ *   schema); without one every field is untagged and lists are replaced.
  * - applyMergePatch ports gopkg.in/evanphx/json-patch.v4 MergePatch (RFC 7386 as the apiserver
  *   runs it for application/merge-patch+json).
  * Inputs are never mutated. Keys such as "__proto__" are ordinary data keys: results are written
  * with Object.defineProperty and read only through own-property checks.
  */
+
+import { UNTAGGED, type FieldPatchMeta, type PatchMeta } from './patch-strategies.js';
 
 type JsonObject = { [key: string]: unknown };
 
@@ -29,6 +33,8 @@ export class PatchApplyError extends Error {
 const DIRECTIVE_MARKER = '$patch';
 const REPLACE = 'replace';
 const DELETE = 'delete';
+const MERGE = 'merge';
+const RETAIN_KEYS_STRATEGY = 'retainKeys';
 const RETAIN_KEYS = '$retainKeys';
 const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList';
 const SET_ELEMENT_ORDER = '$setElementOrder';
@@ -38,6 +44,9 @@ const errBadPatchFormatForPrimitiveList = () => new PatchApplyError('invalid pat
 const errBadPatchFormatForRetainKeys = () => new PatchApplyError('invalid patch format of retainKeys', 400);
 const errBadPatchFormatForSetElementOrderList = () => new PatchApplyError('invalid patch format of setElementOrder list', 400);
 const errNoListOfLists = () => new PatchApplyError('lists of lists are not supported', 422);
+const errNoMergeKey = (m: JsonObject, key: string) => new PatchApplyError(`map: ${goFmt(m, 'v')} does not contain declared merge key: ${key}`, 500);
+/** mergepatch.ErrBadArgType(map[string]interface{}, actual) */
+const errNotAMap = (actual: unknown) => new PatchApplyError(`expected a map[string]interface {}, but received a ${goTypeName(actual) ?? '%!s(<nil>)'}`, 500);
 
 // ---------------------------------------------------------------------------------------------
 // Prototype-safe object access
@@ -223,15 +232,6 @@ function sliceElementType(...lists: unknown[][]): GoKind {
   return prev;
 }
 
-/** mergeSlice for a $deleteFromPrimitiveList list (the only list merge an untagged field gets). */
-function deleteFromList(original: unknown[], toDelete: unknown[]): unknown[] {
-  if (original.length === 0 && toDelete.length === 0) return original;
-  const kind = sliceElementType(original, toDelete);
-  if (kind === 'map') throw new PatchApplyError('cannot merge lists without merge key for struct', 500);
-  const drop = new Set(toDelete.map(hashKey));
-  return original.filter((v) => !drop.has(hashKey(v)));
-}
-
 /** sort.SliceStable (insertion sort on blocks of 20, then SymMerge), for identical results with odd comparators. */
 function goSliceStable(data: unknown[], less: (i: number, j: number) => boolean): void {
   const swap = (i: number, j: number) => {
@@ -326,28 +326,61 @@ function goSliceStable(data: unknown[], less: (i: number, j: number) => boolean)
   }
 }
 
-/** index (no merge key): position of val in l by Go ==, or -1. */
-function indexOf(l: unknown[], val: unknown): number {
-  for (let i = 0; i < l.length; i++) if (goEqual(val, l[i])) return i;
+/** The value index() compares: the merge key's value of a map, the item itself otherwise. */
+function orderKey(item: unknown, mergeKey: string, kind: GoKind): unknown {
+  if (kind !== 'map') return item;
+  return isObject(item) && hasOwn(item, mergeKey) ? item[mergeKey] : null;
+}
+
+/** index: position of val in l (by merge key for maps) by Go ==, or -1. */
+function indexOf(l: unknown[], val: unknown, mergeKey: string, kind: GoKind): number {
+  const want = orderKey(val, mergeKey, kind);
+  for (let i = 0; i < l.length; i++) if (goEqual(want, orderKey(l[i], mergeKey, kind))) return i;
   return -1;
 }
 
-/** normalizeSliceOrder (primitives) */
-function normalizeSliceOrder(toSort: unknown[], order: unknown[]): unknown[] {
-  const out = [...toSort];
+/** validateMergeKeyInLists */
+function validateMergeKeyInLists(mergeKey: string, ...lists: unknown[][]): void {
+  for (const l of lists) {
+    for (const item of l) {
+      if (!isObject(item)) throw errNotAMap(item);
+      if (!hasOwn(item, mergeKey)) throw errNoMergeKey(item, mergeKey);
+    }
+  }
+}
+
+/** extractToDeleteItems: [items kept, items carrying `$patch: delete`] */
+function extractToDeleteItems(l: unknown[]): [unknown[], unknown[]] {
+  const keep: unknown[] = [];
+  const toDelete: unknown[] = [];
+  for (const v of l) {
+    if (!isObject(v)) throw errNotAMap(v);
+    (hasOwn(v, DIRECTIVE_MARKER) && v[DIRECTIVE_MARKER] === DELETE ? toDelete : keep).push(v);
+  }
+  return [keep, toDelete];
+}
+
+/** normalizeSliceOrder: `toSort` in the order of `order` (stable; items not in it float, as upstream's comparator lets them). */
+function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: GoKind): unknown[] {
+  let out = [...toSort];
+  let toDelete: unknown[] = [];
+  if (kind === 'map') {
+    validateMergeKeyInLists(mergeKey, out, order);
+    [out, toDelete] = extractToDeleteItems(out);
+  }
   goSliceStable(out, (i, j) => {
-    const ii = indexOf(order, out[i]);
+    const ii = indexOf(order, out[i], mergeKey, kind);
     if (ii >= 0) {
-      const ij = indexOf(order, out[j]);
+      const ij = indexOf(order, out[j], mergeKey, kind);
       if (ij >= 0) return ii < ij;
     }
     return true;
   });
-  return out;
+  return [...out, ...toDelete];
 }
 
 /** mergeSortedSlice: interleave server-only items (left) into patch items (right) by server order. */
-function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[]): unknown[] {
+function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: GoKind): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -356,8 +389,8 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
     if (i >= left.length && j < right.length) out.push(right[j++]);
     else if (j >= right.length && i < left.length) out.push(left[i++]);
     else {
-      const li = indexOf(serverOrder, left[i]);
-      const ri = indexOf(serverOrder, right[j]);
+      const li = indexOf(serverOrder, left[i], mergeKey, kind);
+      const ri = indexOf(serverOrder, right[j], mergeKey, kind);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }
@@ -365,23 +398,179 @@ function mergeSortedSlice(left: unknown[], right: unknown[], serverOrder: unknow
   return out;
 }
 
+/** normalizeElementOrder: patch items in patch order, server-only items in server order, then merged. */
+function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string, kind: GoKind): unknown[] {
+  const p = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
+  const s = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  return mergeSortedSlice(s, p, serverOrder, mergeKey, kind);
+}
+
+/** findMapInSliceBasedOnKeyValue */
+function findMapByKey(l: unknown[], key: string, value: unknown): number {
+  for (let k = 0; k < l.length; k++) {
+    const v = l[k];
+    if (!isObject(v)) throw new PatchApplyError(`value for key ${k} is not a map`, 500);
+    if (hasOwn(v, key) && goEqual(v[key], value)) return k;
+  }
+  return -1;
+}
+
+/** partitionPrimitivesByPresentInList */
+function partitionPrimitives(original: unknown[], by: unknown[]): [unknown[], unknown[]] {
+  const inPatch = new Set(by.map(hashKey));
+  const patchItems: unknown[] = [];
+  const serverOnly: unknown[] = [];
+  for (const v of original) (inPatch.has(hashKey(v)) ? patchItems : serverOnly).push(v);
+  return [patchItems, serverOnly];
+}
+
+/** partitionMapsByPresentInList */
+function partitionMaps(original: unknown[], by: unknown[], mergeKey: string): [unknown[], unknown[]] {
+  const patchItems: unknown[] = [];
+  const serverOnly: unknown[] = [];
+  for (const v of original) {
+    if (!isObject(v)) throw errNotAMap(v);
+    if (!hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
+    (findMapByKey(by, mergeKey, v[mergeKey]) >= 0 ? patchItems : serverOnly).push(v);
+  }
+  return [patchItems, serverOnly];
+}
+
+const partition = (merged: unknown[], by: unknown[], mergeKey: string) => (mergeKey ? partitionMaps(merged, by, mergeKey) : partitionPrimitives(merged, by));
+
+/** deduplicateScalars, with upstream's in-place swap (it decides the order normalizeSliceOrder starts from). */
+function deduplicateScalars(both: unknown[]): unknown[] {
+  const s = [...both];
+  let length = s.length - 1;
+  for (let i = 0; i < length; i++) {
+    for (let j = i + 1; j <= length; j++) {
+      if (goEqual(s[i], s[j])) {
+        s[j] = s[length];
+        s.length = length;
+        length--;
+        j--;
+      }
+    }
+  }
+  return s;
+}
+
+/** deleteFromSlice: the $deleteFromPrimitiveList list applied. */
+function deleteFromSlice(current: unknown[], toDelete: unknown[]): unknown[] {
+  const drop = new Set(toDelete.map(hashKey));
+  return current.filter((v) => !drop.has(hashKey(v)));
+}
+
+/** mergeSliceWithSpecialElements: `$patch: delete` items remove their entries, `$patch: replace` drops the original. */
+function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
+  const plain: unknown[] = [];
+  let replace = false;
+  let out = original;
+  for (const v of patch as JsonObject[]) {
+    if (!hasOwn(v, DIRECTIVE_MARKER)) {
+      plain.push(v);
+      continue;
+    }
+    const directive = v[DIRECTIVE_MARKER];
+    if (directive === DELETE) {
+      if (!hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
+      for (let i = findMapByKey(out, mergeKey, v[mergeKey]); i >= 0; i = findMapByKey(out, mergeKey, v[mergeKey])) out = [...out.slice(0, i), ...out.slice(i + 1)];
+    } else if (directive === REPLACE) replace = true;
+    else if (directive === MERGE) throw new PatchApplyError('merging lists cannot yet be specified in the patch', 500);
+    else throw new PatchApplyError(`unknown patch type: ${goFmt(directive, 's')} in map: ${goFmt(v, 'v')}`, 500);
+  }
+  return replace ? [plain, []] : [out, plain];
+}
+
+/** mergeSliceWithoutSpecialElements: items with a known merge key merge into theirs, the others are appended. */
+function mergeSliceWithoutSpecialElements(original: unknown[], patch: unknown[], mergeKey: string, meta: PatchMeta): unknown[] {
+  const out = [...original];
+  for (const v of patch as JsonObject[]) {
+    if (!hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
+    const i = findMapByKey(out, mergeKey, v[mergeKey]);
+    if (i < 0) {
+      out.push(v);
+      continue;
+    }
+    out[i] = mergeMap(out[i] as JsonObject, v, meta);
+    // Go writes the merged map into the original's backing array, which the ordering reads.
+    if (i < original.length) original[i] = out[i];
+  }
+  return out;
+}
+
+/** mergeSlice: a `merge` list (or a $deleteFromPrimitiveList list) merged into the original. */
+function mergeSlice(originalIn: unknown[], patchIn: unknown[], meta: PatchMeta, mergeKey: string, isDeleteList: boolean): unknown[] {
+  if (originalIn.length === 0 && patchIn.length === 0) return originalIn;
+  const kind = sliceElementType(originalIn, patchIn);
+  let original = originalIn;
+  let patch = patchIn;
+  let merged: unknown[];
+  if (kind !== 'map') {
+    if (isDeleteList) return deleteFromSlice(original, patch);
+    merged = deduplicateScalars([...original, ...patch]);
+  } else {
+    if (!mergeKey) throw new PatchApplyError(`cannot merge lists without merge key for ${meta.kind}`, 500);
+    [original, patch] = mergeSliceWithSpecialElements(original, patch, mergeKey);
+    merged = mergeSliceWithoutSpecialElements(original, patch, mergeKey, meta);
+  }
+  const [patchItems, serverOnly] = partition(merged, patch, mergeKey);
+  return normalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, kind);
+}
+
+/** extractRetainKeysPatchStrategy: the strategy besides `retainKeys`. */
+function patchStrategy(strategies: string[]): string {
+  const bad = () => new PatchApplyError(`unexpected patch strategy: ${goFmt(strategies, 'v')}`, 500);
+  if (strategies.length === 0) return '';
+  if (strategies.length === 1) return strategies[0] === RETAIN_KEYS_STRATEGY ? '' : strategies[0];
+  if (strategies.length === 2) {
+    if (strategies[0] === RETAIN_KEYS_STRATEGY) return strategies[1];
+    if (strategies[1] === RETAIN_KEYS_STRATEGY) return strategies[0];
+  }
+  throw bad();
+}
+
+/** LookupPatchMetadataForStruct / ForSlice */
+function lookup(meta: PatchMeta, key: string): FieldPatchMeta & { strategy: string } {
+  const f = meta.field(key);
+  if (!f) throw new PatchApplyError(`unable to find api field in struct ${meta.typeName} for the json field ${JSON.stringify(key)}`, 500);
+  return { ...f, strategy: patchStrategy(f.strategies) };
+}
+
+/** mergeSliceHandler: a `merge` list (and any $deleteFromPrimitiveList list) merges; any other list is replaced. */
+function mergeSliceHandler(original: unknown[], patch: unknown[], f: FieldPatchMeta & { strategy: string }, isDeleteList: boolean): unknown[] {
+  if (f.strategy === MERGE || isDeleteList) return mergeSlice(original, patch, f.meta, f.mergeKey, isDeleteList);
+  return patch;
+}
+
 /** containsDirectiveMarker */
 const containsDirectiveMarker = (v: unknown): boolean => isObject(v) && hasOwn(v, DIRECTIVE_MARKER);
 
-/** validatePatchWithSetOrderList (no merge key) */
-function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[]): void {
+/** mergeKeyValueEqual */
+function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): boolean {
+  if (!mergeKey) return goEqual(left, right);
+  if (!isObject(left)) throw errNotAMap(left);
+  if (!isObject(right)) throw errNotAMap(right);
+  if (!hasOwn(left, mergeKey)) throw errNoMergeKey(left, mergeKey);
+  if (!hasOwn(right, mergeKey)) throw errNoMergeKey(right, mergeKey);
+  return goEqual(left[mergeKey], right[mergeKey]);
+}
+
+/** validatePatchWithSetOrderList: the patch list's items appear in the $setElementOrder list, in its order. */
+function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[], mergeKey: string): void {
   if (setOrder.length === 0 || patchList.length === 0) return;
+  const items = mergeKey ? extractToDeleteItems(patchList)[0] : patchList;
   let pi = 0;
   let si = 0;
-  while (pi < patchList.length && si < setOrder.length) {
-    if (containsDirectiveMarker(patchList[pi])) {
+  while (pi < items.length && si < setOrder.length) {
+    if (containsDirectiveMarker(items[pi])) {
       pi++;
       continue;
     }
-    if (goEqual(patchList[pi], setOrder[si])) pi++;
+    if (mergeKeyValueEqual(items[pi], setOrder[si], mergeKey)) pi++;
     si++;
   }
-  if (pi < patchList.length && si >= setOrder.length) {
+  if (pi < items.length && si >= setOrder.length) {
     throw new PatchApplyError(
       `the order in patch list:\n${goFmt(patchList, 'v')}\n doesn't match ${SET_ELEMENT_ORDER} list:\n${goFmt(setOrder, 'v')}`,
       500,
@@ -391,8 +580,8 @@ function validatePatchWithSetOrderList(patchList: unknown[], setOrder: unknown[]
 
 const badArgType = (actual: unknown) => new PatchApplyError(`expected a []interface {}, but received a ${goTypeName(actual) ?? '%!s(<nil>)'}`, 500);
 
-/** mergePatchIntoOriginal: $setElementOrder/<list> reorders the (replaced) list and is consumed. */
-function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject): void {
+/** mergePatchIntoOriginal: $setElementOrder/<list> merges and reorders its list, and is consumed. */
+function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject, meta: PatchMeta): void {
   for (const key of Object.keys(patch)) {
     if (!key.startsWith(SET_ELEMENT_ORDER) || !hasOwn(patch, key)) continue;
     const setOrder = patch[key];
@@ -413,21 +602,16 @@ function mergePatchIntoOriginal(original: JsonObject, patch: JsonObject): void {
       if (!Array.isArray(v)) throw badArgType(v);
       patchList = v;
     }
-    validatePatchWithSetOrderList(patchList, setOrder);
+    const f = lookup(meta, originalKey);
+    validatePatchWithSetOrderList(patchList, setOrder, f.mergeKey);
     let merged: unknown[];
     if (foundOriginal && !foundPatch) merged = originalList;
     else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList)[0] as unknown[];
-    else if (foundOriginal && foundPatch) merged = patchList; // mergeSliceHandler: no merge strategy, the patch wins
+    else if (foundOriginal && foundPatch) merged = mergeSliceHandler(originalList, patchList, f, false);
     else continue;
-    // partitionPrimitivesByPresentInList
-    const inOrder = new Set(setOrder.map(hashKey));
-    const patchItems: unknown[] = [];
-    const serverOnly: unknown[] = [];
-    for (const v of merged) (inOrder.has(hashKey(v)) ? patchItems : serverOnly).push(v);
-    sliceElementType(originalList, patchList);
-    // normalizeElementOrder
-    const both = mergeSortedSlice(normalizeSliceOrder(serverOnly, originalList), normalizeSliceOrder(patchItems, setOrder), originalList);
-    setOwn(original, originalKey, both);
+    const [patchItems, serverOnly] = partition(merged, setOrder, f.mergeKey);
+    const kind = sliceElementType(originalList, patchList);
+    setOwn(original, originalKey, normalizeElementOrder(patchItems, serverOnly, setOrder, originalList, f.mergeKey, kind));
     delOwn(patch, originalKey);
   }
 }
@@ -466,11 +650,11 @@ function takePatchValue(original: JsonObject, k: string, patchV: unknown): void 
 }
 
 /** mergeMap with MergeParallelList and IgnoreUnmatchedNulls; mutates its (already cloned) arguments. */
-function mergeMap(originalIn: JsonObject | null, patch: JsonObject): JsonObject {
+function mergeMap(originalIn: JsonObject | null, patch: JsonObject, meta: PatchMeta): JsonObject {
   if (hasOwn(patch, DIRECTIVE_MARKER)) return handleDirectiveInMergeMap(patch[DIRECTIVE_MARKER], patch);
   const original = originalIn ?? {};
   applyRetainKeysDirective(original, patch);
-  mergePatchIntoOriginal(original, patch);
+  mergePatchIntoOriginal(original, patch, meta);
   for (const key of Object.keys(patch)) {
     if (!hasOwn(patch, key)) continue;
     const patchV = patch[key];
@@ -491,25 +675,30 @@ function mergeMap(originalIn: JsonObject | null, patch: JsonObject): JsonObject 
       continue;
     }
     const cur = original[k];
-    if (isObject(cur)) setOwn(original, k, mergeMap(cur, patchV as JsonObject));
-    else if (Array.isArray(cur)) setOwn(original, k, isDeleteList ? deleteFromList(cur, patchV as unknown[]) : patchV);
+    if (isObject(cur)) {
+      // mergeMapHandler: a `replace` struct takes the patch as it is.
+      const f = lookup(meta, k);
+      setOwn(original, k, f.strategy === REPLACE ? patchV : mergeMap(cur, patchV as JsonObject, f.meta));
+    } else if (Array.isArray(cur)) setOwn(original, k, mergeSliceHandler(cur, patchV as unknown[], lookup(meta, k), isDeleteList));
     else takePatchValue(original, k, patchV);
   }
   return original;
 }
 
 /**
- * application/strategic-merge-patch+json on an untagged type: a JSON merge patch whose lists are
- * replaced, plus the directives $patch (replace|delete), $retainKeys, $setElementOrder/<list> and
- * $deleteFromPrimitiveList/<list>. Throws PatchApplyError with upstream's message.
+ * application/strategic-merge-patch+json: a JSON merge patch whose lists are replaced unless
+ * `meta` gives them the `merge` strategy (scalars added without duplicates, maps merged by their
+ * merge key), plus the directives $patch (replace|delete, also on list items), $retainKeys,
+ * $setElementOrder/<list> and $deleteFromPrimitiveList/<list>. Throws PatchApplyError with
+ * upstream's message.
  */
-export function applyStrategicMergePatch(original: unknown, patch: unknown): unknown {
+export function applyStrategicMergePatch(original: unknown, patch: unknown, meta: PatchMeta = UNTAGGED): unknown {
   if (patch === null || patch === undefined) return isObject(original) ? deepClone(original) : {};
   if (!isObject(patch)) {
     const what = Array.isArray(patch) ? 'array' : typeof patch === 'boolean' ? 'bool' : typeof patch;
     throw new PatchApplyError(`json: cannot unmarshal ${what} into Go value of type map[string]interface {}`, 400);
   }
-  return mergeMap(isObject(original) ? deepClone(original) : null, deepClone(patch));
+  return mergeMap(isObject(original) ? deepClone(original) : null, deepClone(patch), meta);
 }
 
 // ---------------------------------------------------------------------------------------------

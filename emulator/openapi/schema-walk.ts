@@ -109,12 +109,12 @@ export function fillStructDefaults(schemas: Schemas, rootSchema: unknown, value:
  */
 export function goFieldContext(schemas: Schemas, rootKey: string, segments: string[]): { struct: string; goType: string } {
   let { schema: s, key } = resolve(schemas, { $ref: REF_PREFIX + rootKey });
-  let struct = shortName(key ?? rootKey);
+  let struct = goTypeName(key ?? rootKey);
   for (const seg of segments) {
     let next: unknown;
     if (s.type === 'array' || s.items) next = s.items;
     else if (s.properties && Object.prototype.hasOwnProperty.call(s.properties, seg)) {
-      struct = shortName(key ?? rootKey);
+      struct = goTypeName(key ?? rootKey);
       next = (s.properties as Record<string, unknown>)[seg];
     } else if (isPlainObject(s.additionalProperties)) next = s.additionalProperties;
     else break;
@@ -126,7 +126,8 @@ export function goFieldContext(schemas: Schemas, rootKey: string, segments: stri
   return { struct, goType: goTypeOf(schemas, s, key) };
 }
 
-function shortName(key: string): string {
+/** The Go type's name of a schema key (its last dotted segment, as kube-openapi names them). */
+export function goTypeName(key: string): string {
   return key.slice(key.lastIndexOf('.') + 1);
 }
 function goPackage(key: string): string {
@@ -135,7 +136,7 @@ function goPackage(key: string): string {
 }
 
 function goTypeOf(schemas: Schemas, s: Schema, key: string | undefined): string {
-  if (key && (s.type === 'object' || s.format === 'duration' || s.format === 'date-time')) return `${goPackage(key)}.${shortName(key)}`;
+  if (key && (s.type === 'object' || s.format === 'duration' || s.format === 'date-time')) return `${goPackage(key)}.${goTypeName(key)}`;
   switch (s.type) {
     case 'array': {
       const r = resolve(schemas, s.items);
