@@ -134,7 +134,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   const registries = new Map<string, ResourceRegistry>();
   for (const def of resources) {
     const codec = validators.codec({ group: def.group, version: def.version, kind: def.kind });
-    registries.set(def.plural, new ResourceRegistry(def, codec, rt, readKindSchema(doc.schemas, codec.schemaKey)));
+    registries.set(def.plural, new ResourceRegistry(def, codec, rt, readKindSchema(doc.schemas, codec.schemaKey, def.goPointers)));
   }
   const hub = new WatchHub(store, options.watchHistory ?? 10000);
   const responseProblems: string[] = [];

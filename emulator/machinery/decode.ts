@@ -1,7 +1,9 @@
 /**
  * Request body → object, as kube-apiserver's serializer and decoder do it: JSON or YAML,
  * the apiVersion/kind checks, unknown fields per fieldValidation, Go decoding rules (via the
- * kind's codec from openapi.yaml), then the resource's Default().
+ * kind's codec from openapi.yaml), the resource's Default(), then the shape Go's encoder gives
+ * the result (omitempty). Every write (create, update, each patch type, apply, status) decodes
+ * its object here, so the store only ever holds that shape.
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { KindCodec } from '../openapi/validators.js';
@@ -60,7 +62,7 @@ export interface Decoder {
   readonly prefix: string;
 }
 
-export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: Profile): Decoder {
+export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: Profile, goShape: (obj: Record<string, unknown>) => void): Decoder {
   const gv = `${def.group}/${def.version}`;
   const prefix = `${def.kind} in version ${JSON.stringify(def.version)} cannot be handled as a ${def.kind}: `;
   return {
@@ -94,7 +96,7 @@ export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: 
         contractErrors = codec.contract(obj);
         codec.applyDefaults(obj);
       }
-      def.fillZeroValues(kube);
+      goShape(kube);
       return { obj: inFieldOrder(kube, codec.fieldOrder), warnings: fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : [], contractErrors };
     },
   };

@@ -81,7 +81,7 @@ export class ResourceRegistry {
     this.gr = { group: def.group, resource: def.plural };
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = `${def.group}/${def.version}`;
-    this.decoder = makeDecoder(def, codec, rt.profile);
+    this.decoder = makeDecoder(def, codec, rt.profile, schema.shape);
   }
 
   get store(): Store {

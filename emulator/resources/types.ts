@@ -3,6 +3,7 @@
  * describing it here (plus its schemas and paths in openapi.yaml), not writing handlers.
  */
 import type { FieldError } from '../machinery/field-errors.js';
+import type { GoPointers } from '../openapi/go-shape.js';
 
 export type Profile = 'apoxy' | 'documented';
 
@@ -68,10 +69,11 @@ export interface ResourceDefinition {
    */
   applyDefaults(obj: KubeObject, profile: Profile): void;
   /**
-   * The JSON shape the real server's Go types give every object (zero values written out),
-   * applied last, after validation and schema defaults.
+   * The optional fields of the resource's Go types that are pointers, by Go type name: what
+   * openapi.yaml cannot say about the JSON shape (omitempty and zero values come from its
+   * `required`, see openapi/go-shape.ts).
    */
-  fillZeroValues(obj: KubeObject): void;
+  goPointers: GoPointers;
   /** The resource's own validate(): field errors for a new or updated object. */
   validate(obj: KubeObject, profile: Profile): FieldError[];
   /** Field selectors the server supports, each reading a string value from the object. */

@@ -30,14 +30,12 @@ export const backend: ResourceDefinition = {
     if (spec && typeof spec.protocol === 'string') spec.protocol = spec.protocol.toLowerCase();
   },
 
-  fillZeroValues(obj: KubeObject) {
-    // spec and status are non-pointer structs (always present); protocol and endpoints have
-    // no omitempty, so "" and null are written out; a null dynamicProxy pointer is omitted.
-    const spec = (obj.spec && typeof obj.spec === 'object' ? obj.spec : (obj.spec = {})) as BackendSpec;
-    spec.protocol ??= '';
-    if (spec.endpoints === undefined) spec.endpoints = null;
-    if (spec.dynamicProxy === null) delete spec.dynamicProxy;
-    if (!obj.status || typeof obj.status !== 'object') obj.status = {};
+  // api/core/v1alpha2/backend_types.go: every other field is a value (spec and status are
+  // always written; protocol and endpoints have no omitempty, fqdn, ip and conditions do).
+  goPointers: {
+    BackendSpec: ['dynamicProxy'],
+    DynamicProxySpec: ['dnsCacheConfig'],
+    DynamicProxyDnsCacheConfig: ['dnsRefreshRate', 'dnsMinRefreshRate', 'hostTTL', 'maxHosts', 'dnsQueryTimeout'],
   },
 
   validate: validateBackend,

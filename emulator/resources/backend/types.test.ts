@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadDocument } from '../../openapi/document.js';
+import { backend } from './index.js';
 import type { BackendEndpoint, BackendSpec, BackendStatus, Condition, DynamicProxyDnsCacheConfig, DynamicProxySpec } from './types.js';
 
 const endpoint: Required<BackendEndpoint> = { fqdn: 'a.example.com', ip: '' };
@@ -28,5 +29,17 @@ describe('Backend types agree with openapi.yaml', () => {
   const schemas = loadDocument().schemas;
   it.each(cases)('%s', (key, sample) => {
     expect(Object.keys(sample).sort()).toEqual(Object.keys(schemas[key].properties ?? {}).sort());
+  });
+});
+
+describe("Backend's Go pointer table names fields openapi.yaml declares as optional", () => {
+  const schemas = loadDocument().schemas;
+  it.each(Object.entries(backend.goPointers))('%s', (typeName, fields) => {
+    const schema = schemas[`${V1ALPHA2}${typeName}`];
+    expect(schema, `${V1ALPHA2}${typeName}`).toBeDefined();
+    for (const f of fields) {
+      expect(Object.keys(schema.properties ?? {})).toContain(f);
+      expect(schema.required ?? []).not.toContain(f); // a pointer field is omitempty
+    }
   });
 });
