@@ -16,6 +16,7 @@ import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
 import { discoveryRoutes } from './http/discovery.js';
 import { openapiRoutes } from './http/openapi-served.js';
+import { openapiV2Routes } from './http/openapi-v2-served.js';
 import { createTlsServer, resolveTls, type TlsOption } from './http/tls.js';
 import { apiKeyAuth } from './http/auth.js';
 import { closeGracefully, createLimitedServer, httpLimits, type HttpLimits } from './http/limits.js';
@@ -154,7 +155,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   // Middleware every request passes first; then the resource API; then the other routes.
   // Each module is self-contained.
   const middleware: MiddlewareModule[] = [requestLogging(requests, clock.now), apiKeyAuth];
-  const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes];
+  const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes];
   const app = createApp({
     doc,
     registries,

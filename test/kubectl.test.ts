@@ -162,6 +162,18 @@ describe.skipIf(!kubectlPath && !CI)('kubectl against the emulator', () => {
     expect(JSON.parse(s.body.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).spec.protocol).toBe('tls');
   });
 
+  it("apply -f: client-side apply's strategic merge keeps a finalizer someone else added", async () => {
+    const spec = { endpoints: [{ fqdn: 'fin.example.com' }], protocol: 'h2' };
+    await ok('apply', '-f', manifest('kc-apply-fin', { spec, metadata: { name: 'kc-apply-fin', finalizers: ['example.com/mine'] } }));
+    const other = await fetch(`${url}${GROUP_PATH}/kc-apply-fin`, { method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ metadata: { finalizers: ['example.com/mine', 'example.com/controller'] } }) });
+    expect(other.status).toBe(200);
+    await ok('apply', '-f', manifest('kc-apply-fin', { spec: { ...spec, protocol: 'tls' }, metadata: { name: 'kc-apply-fin', finalizers: ['example.com/mine', 'example.com/second'] } }));
+    const s = await stored('kc-apply-fin');
+    expect(s.body.spec.protocol).toBe('tls');
+    expect([...s.body.metadata.finalizers].sort()).toEqual(['example.com/controller', 'example.com/mine', 'example.com/second']);
+    await ok('patch', 'backend', 'kc-apply-fin', '--type', 'merge', '-p', '{"metadata":{"finalizers":null}}');
+  });
+
   it('apply --server-side creates the object with kubectl as its Apply manager', async () => {
     const file = manifest('kc-ssa', { spec: { endpoints: [{ fqdn: 'ssa.example.com' }], protocol: 'h2c' } });
     expect(await ok('apply', '--server-side', '-f', file)).toBe('backend.core.apoxy.dev/kc-ssa serverside-applied\n');

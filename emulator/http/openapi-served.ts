@@ -5,8 +5,7 @@
  * `create`/`apply` (server-side field validation is on when the PATCH operation names a
  * `fieldValidation` parameter) and for `explain` (schemas with x-kubernetes-group-version-kind).
  *
- * `/openapi/v2` is not served: kubectl only falls back to it (as gnostic protobuf) when v3 is
- * missing, and a 404 there is harmless once v3 exists.
+ * `/openapi/v2` (Swagger 2.0, JSON and gnostic protobuf) is openapi-v2-served.ts.
  *
  * The documents, their hashes and ETags are computed once at start-up.
  */
