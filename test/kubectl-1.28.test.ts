@@ -108,6 +108,12 @@ describe.skipIf(!present && !CI)('kubectl 1.28 (OpenAPI v2) against the emulator
     const field = await kubectl('explain', 'backends.spec.endpoints');
     expect(field.code, field.stderr).toBe(0);
     expect(field.stdout).toContain('FQDN is the fully qualified domain name of the endpoint.');
+    // The OpenAPI v2 explain: kubectl's proto model of the gnostic document.
+    const v2 = await kubectl('explain', 'backends.spec', '--output=plaintext-openapiv2');
+    expect(v2.code, v2.stderr).toBe(0);
+    expect(v2.stdout).toMatch(/^VERSION: +core\.apoxy\.dev\/v1alpha2$/m);
+    expect(v2.stdout).toMatch(/^ {3}protocol\t<string> -required-$/m);
+    expect(v2.stdout).toContain('Protocol defines a protocol to use for the backend.');
   });
 
   it('diff: nothing for an unchanged object, the change otherwise', async () => {
