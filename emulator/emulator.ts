@@ -10,6 +10,7 @@ import type { Express, RequestHandler } from 'express';
 import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
+import { ServedVersion } from './machinery/served-version.js';
 import { WatchHub } from './machinery/watch.js';
 import { readKindSchema } from './machinery/kind-schema.js';
 import { createApp } from './http/app.js';
@@ -134,8 +135,12 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   };
   const registries = new Map<string, ResourceRegistry>();
   for (const def of resources) {
-    const codec = validators.codec({ group: def.group, version: def.version, kind: def.kind });
-    registries.set(def.plural, new ResourceRegistry(def, codec, rt, readKindSchema(doc.schemas, codec.schemaKey, def.goPointers)));
+    // Every version of a resource from one store: each decodes with its own schema in openapi.yaml.
+    const versions = def.versions.map((v) => {
+      const codec = validators.codec({ group: def.group, version: v.name, kind: def.kind });
+      return new ServedVersion(def, v, codec, readKindSchema(doc.schemas, codec.schemaKey, def.goPointers), profile);
+    });
+    registries.set(def.plural, new ResourceRegistry(def, versions, rt));
   }
   const hub = new WatchHub(store, options.watchHistory ?? 10000);
   const responseProblems: string[] = [];

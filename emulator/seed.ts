@@ -51,13 +51,15 @@ export async function seedObjects(doc: ApiDocument, registries: Map<string, Reso
   const results: SeedResult[] = [];
   for (const m of manifests) {
     const obj = (m ?? {}) as Partial<KubeObject>;
-    const reg = [...registries.values()].find((r) => r.def.kind === obj.kind && (!obj.apiVersion || obj.apiVersion === r.apiVersion));
+    // A manifest in any served version; without apiVersion, the preferred one.
+    const reg = [...registries.values()].find((r) => r.def.kind === obj.kind && (!obj.apiVersion || r.servedAs(obj.apiVersion)));
     const name = obj.metadata?.name ?? obj.metadata?.generateName ?? '';
     if (!reg) {
       results.push({ name, kind: String(obj.kind ?? ''), outcome: 'failed', status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'BadRequest', message: `no resource served for ${String(obj.apiVersion ?? '')} ${String(obj.kind ?? '')}`, code: 400 } });
       continue;
     }
-    const op = (action: string, sub?: string) => doc.operations.find((o) => o.resource === reg.def.plural && o.action === action && o.subresource === sub)!;
+    const version = (obj.apiVersion ? reg.servedAs(obj.apiVersion)! : reg.versions[0]).name;
+    const op = (action: string, sub?: string) => doc.operations.find((o) => o.resource === reg.def.plural && o.gvk.version === version && o.action === action && o.subresource === sub)!;
     const body = Buffer.from(JSON.stringify(m));
     const base = { query: { fieldManager: 'apoxy-emulator-seed' }, body, contentType: 'application/json', userAgent: 'apoxy-emulator' };
     try {

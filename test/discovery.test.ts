@@ -8,6 +8,8 @@ import { startEmulator } from './harness.js';
 
 const AGGREGATED_ACCEPT = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 const GV = { groupVersion: 'core.apoxy.dev/v1alpha2', version: 'v1alpha2' };
+// v1alpha is served from the same store; v1alpha2, listed first, is the preferred version.
+const GV_V1ALPHA = { groupVersion: 'core.apoxy.dev/v1alpha', version: 'v1alpha' };
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 describe('discovery', () => {
@@ -23,7 +25,7 @@ describe('discovery', () => {
     expect(res.headers['content-type']).not.toContain('apidiscovery');
     expect(res.body).toEqual({
       kind: 'APIGroupList', apiVersion: 'v1',
-      groups: [{ name: 'core.apoxy.dev', versions: [GV], preferredVersion: GV }],
+      groups: [{ name: 'core.apoxy.dev', versions: [GV, GV_V1ALPHA], preferredVersion: GV }],
     });
   });
 
@@ -34,20 +36,20 @@ describe('discovery', () => {
     expect(res.headers.vary).toBe('Accept');
     expect(res.headers['cache-control']).toBe('public');
     const body = JSON.parse(res.text);
-    const responseKind = { group: 'core.apoxy.dev', version: 'v1alpha2', kind: 'Backend' };
+    const version = (v: string) => {
+      const responseKind = { group: 'core.apoxy.dev', version: v, kind: 'Backend' };
+      return {
+        version: v,
+        resources: [{
+          resource: 'backends', responseKind, scope: 'Cluster', singularResource: 'backend', verbs: ALL_VERBS,
+          subresources: [{ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] }],
+        }],
+        freshness: 'Current',
+      };
+    };
     expect(body).toEqual({
       kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {},
-      items: [{
-        metadata: { name: 'core.apoxy.dev' },
-        versions: [{
-          version: 'v1alpha2',
-          resources: [{
-            resource: 'backends', responseKind, scope: 'Cluster', singularResource: 'backend', verbs: ALL_VERBS,
-            subresources: [{ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] }],
-          }],
-          freshness: 'Current',
-        }],
-      }],
+      items: [{ metadata: { name: 'core.apoxy.dev' }, versions: [version('v1alpha2'), version('v1alpha')] }],
     });
     const etag = res.headers.etag;
     expect(etag).toMatch(/^"[0-9A-F]{128}"$/);
@@ -61,21 +63,22 @@ describe('discovery', () => {
   it('/apis/core.apoxy.dev is the APIGroup', async () => {
     const { api } = await startEmulator();
     const res = await api.get('/apis/core.apoxy.dev').expect(200);
-    expect(res.body).toEqual({ kind: 'APIGroup', apiVersion: 'v1', name: 'core.apoxy.dev', versions: [GV], preferredVersion: GV });
+    expect(res.body).toEqual({ kind: 'APIGroup', apiVersion: 'v1', name: 'core.apoxy.dev', versions: [GV, GV_V1ALPHA], preferredVersion: GV });
   });
 
-  it('/apis/core.apoxy.dev/v1alpha2 lists backends and backends/status with sorted verbs and the storage version hash', async () => {
+  it.each(['v1alpha2', 'v1alpha'])('/apis/core.apoxy.dev/%s lists backends and backends/status with sorted verbs and the one storage version hash', async (version) => {
     const { api } = await startEmulator();
-    const res = await api.get('/apis/core.apoxy.dev/v1alpha2').expect(200);
+    const res = await api.get(`/apis/core.apoxy.dev/${version}`).expect(200);
     expect(res.body).toEqual({
-      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'core.apoxy.dev/v1alpha2',
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `core.apoxy.dev/${version}`,
       resources: [
+        // v1alpha2 is the storage version of both: the same hash under each version.
         { name: 'backends', singularName: 'backend', namespaced: false, kind: 'Backend', verbs: ALL_VERBS, storageVersionHash: 'Ck1mKpjP/9k=' },
         { name: 'backends/status', singularName: '', namespaced: false, kind: 'Backend', verbs: ['get', 'patch', 'update'] },
       ],
     });
     // Resources that do not exist under the group/version stay a NotFound Status.
-    const missing = await api.get('/apis/core.apoxy.dev/v1alpha2/gateways').expect(404);
+    const missing = await api.get(`/apis/core.apoxy.dev/${version}/gateways`).expect(404);
     expect(missing.body.kind).toBe('Status');
   });
 
@@ -101,7 +104,7 @@ describe('OpenAPI v3', () => {
     const { api } = await startEmulator();
     const index = await api.get('/openapi/v3').expect(200);
     expect(index.headers['content-type']).toMatch(/^application\/json/);
-    expect(Object.keys(index.body.paths)).toEqual(['apis/core.apoxy.dev/v1alpha2']);
+    expect(Object.keys(index.body.paths)).toEqual(['apis/core.apoxy.dev/v1alpha2', 'apis/core.apoxy.dev/v1alpha']);
     const url: string = index.body.paths['apis/core.apoxy.dev/v1alpha2'].serverRelativeURL;
     const m = /^\/openapi\/v3\/apis\/core\.apoxy\.dev\/v1alpha2\?hash=([0-9A-F]{128})$/.exec(url);
     expect(m).not.toBeNull();
@@ -121,18 +124,29 @@ describe('OpenAPI v3', () => {
     expect(stale.headers.location).toBe(url);
   });
 
-  it('the PATCH operation carries the GVK and a fieldValidation parameter, where kubectl looks for them', async () => {
+  it.each(['v1alpha2', 'v1alpha'])('%s: the PATCH operation carries the GVK and a fieldValidation parameter, where kubectl looks for them', async (version) => {
     const { api } = await startEmulator();
     const index = await api.get('/openapi/v3').expect(200);
-    const doc = (await api.get(index.body.paths['apis/core.apoxy.dev/v1alpha2'].serverRelativeURL).expect(200)).body;
-    const patch = doc.paths['/apis/core.apoxy.dev/v1alpha2/backends/{name}'].patch;
-    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'core.apoxy.dev', version: 'v1alpha2', kind: 'Backend' });
+    const doc = (await api.get(index.body.paths[`apis/core.apoxy.dev/${version}`].serverRelativeURL).expect(200)).body;
+    // Each group/version document holds its own paths only.
+    expect(Object.keys(doc.paths)).toEqual([`/apis/core.apoxy.dev/${version}/backends`, `/apis/core.apoxy.dev/${version}/backends/{name}`, `/apis/core.apoxy.dev/${version}/backends/{name}/status`]);
+    const patch = doc.paths[`/apis/core.apoxy.dev/${version}/backends/{name}`].patch;
+    expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'core.apoxy.dev', version, kind: 'Backend' });
     expect(patch.parameters).toContainEqual(expect.objectContaining({ name: 'fieldValidation', in: 'query' }));
-    // kubectl explain finds the kind's schema by its x-kubernetes-group-version-kind array.
-    const withGvk = Object.values(doc.components.schemas as Record<string, Record<string, unknown>>)
-      .filter((s) => JSON.stringify(s['x-kubernetes-group-version-kind'] ?? []).includes('"kind":"Backend"'));
-    expect(withGvk).toHaveLength(1);
-    expect((withGvk[0].properties as Record<string, unknown>).spec).toBeDefined();
+    // kubectl explain finds the kind's schema by its x-kubernetes-group-version-kind array: one
+    // Backend schema, this version's (the other version's schemas are not in this document).
+    const withGvk = Object.entries(doc.components.schemas as Record<string, Record<string, unknown>>)
+      .filter(([, s]) => JSON.stringify(s['x-kubernetes-group-version-kind'] ?? []).includes('"kind":"Backend"'));
+    expect(withGvk.map(([k, s]) => [k, s['x-kubernetes-group-version-kind']])).toEqual([
+      [`com.github.apoxy-dev.apoxy.api.core.${version}.Backend`, [{ group: 'core.apoxy.dev', kind: 'Backend', version }]],
+    ]);
+    expect((withGvk[0][1].properties as Record<string, unknown>).spec).toBeDefined();
+    expect(Object.keys(doc.components.schemas).filter((k) => k.startsWith('com.github.')).every((k) => k.startsWith(`com.github.apoxy-dev.apoxy.api.core.${version}.`))).toBe(true);
+    // Every $ref in the document resolves inside it.
+    for (const ref of JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? []) {
+      const [, section, name] = /#\/components\/([^/]+)\/([^"]+)/.exec(ref)!;
+      expect(doc.components[section]?.[name], ref).toBeDefined();
+    }
   });
 
   it('an unknown group/version document answers 404', async () => {

@@ -43,10 +43,10 @@ async function start(options: EmulatorOptions = {}) {
   const currentRV = async () => (await call('GET', PATH)).body.metadata.resourceVersion as string;
 
   /** Opens a watch; events are read line by line as they arrive. */
-  const watch = async (query: string, headers: Record<string, string> = {}) => {
+  const watch = async (query: string, headers: Record<string, string> = {}, path = PATH) => {
     const ac = new AbortController();
     entry.streams.push(ac);
-    const res = await fetch(`${url}${PATH}?${query}`, { headers, signal: ac.signal });
+    const res = await fetch(`${url}${path}?${query}`, { headers, signal: ac.signal });
     const lines: string[] = [];
     let waiting: (() => void) | undefined;
     let ended = false;
@@ -281,5 +281,57 @@ describe('watch', () => {
       expect(new Set(events.map((e) => e.object.metadata.name)).size).toBe(WRITES);
       expect(w.pending()).toBe(0);
     }
+  });
+});
+
+describe('watch across versions (one store, v1alpha converted)', () => {
+  const V1ALPHA = '/apis/core.apoxy.dev/v1alpha/backends';
+  const GV1 = 'core.apoxy.dev/v1alpha';
+
+  it('a watch through v1alpha sees writes made through v1alpha2, as v1alpha objects', async () => {
+    const { call, watch } = await start();
+    const w = await watch('watch=true&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan', {}, V1ALPHA);
+    const [end] = await w.take(1);
+    expect(end).toMatchObject({ type: 'BOOKMARK', object: { kind: 'Backend', apiVersion: GV1, metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } } });
+    // Stored with endpoints null (v1alpha2); v1alpha shows [].
+    const created = await call('POST', PATH, { apiVersion: GV, kind: 'Backend', metadata: { name: 'a' }, spec: {} });
+    const patched = await call('PATCH', `${PATH}/a`, { spec: { protocol: 'h2' } }, 'application/merge-patch+json');
+    await call('DELETE', `${PATH}/a`);
+    const events = await w.take(3);
+    expect(events.map((e) => [e.type, e.object.apiVersion, e.object.metadata.uid, e.object.spec.endpoints])).toEqual([
+      ['ADDED', GV1, created.body.metadata.uid, []],
+      ['MODIFIED', GV1, created.body.metadata.uid, []],
+      ['DELETED', GV1, created.body.metadata.uid, []],
+    ]);
+    expect(events[1].object).toEqual({ ...patched.body, apiVersion: GV1, spec: { endpoints: [], protocol: 'h2' } });
+    expect(Number(events[2].object.metadata.resourceVersion)).toBeGreaterThan(Number(patched.body.metadata.resourceVersion));
+  });
+
+  it('a watch through v1alpha2 sees writes made through v1alpha, as the stored v1alpha2 objects', async () => {
+    const { call, watch, currentRV } = await start();
+    const w = await watch(`watch=true&resourceVersion=${await currentRV()}`);
+    const created = await call('POST', V1ALPHA, { apiVersion: GV1, kind: 'Backend', metadata: { name: 'a' }, spec: { protocol: 'TLS' } });
+    expect(created.status).toBe(201);
+    await call('PATCH', `${V1ALPHA}/a`, { metadata: { labels: { x: '1' } } }, 'application/merge-patch+json');
+    await call('DELETE', `${V1ALPHA}/a`);
+    const events = await w.take(3);
+    expect(events.map((e) => [e.type, e.object.apiVersion, e.object.metadata.uid])).toEqual([
+      ['ADDED', GV, created.body.metadata.uid],
+      ['MODIFIED', GV, created.body.metadata.uid],
+      ['DELETED', GV, created.body.metadata.uid],
+    ]);
+    // Created through v1alpha without endpoints: stored with [] by the conversion.
+    expect(events[0].object.spec).toEqual({ endpoints: [], protocol: 'tls' });
+    expect(events[1].object.metadata.labels).toEqual({ x: '1' });
+  });
+
+  it('a Table watch through v1alpha with includeObject=Object carries v1alpha objects', async () => {
+    const { create, watch } = await start();
+    await create('a');
+    const w = await watch('watch=true&includeObject=Object', { accept: TABLE_ACCEPT }, V1ALPHA);
+    const [first] = await w.take(1);
+    expect(first.object.kind).toBe('Table');
+    expect(first.object.rows[0].cells.slice(0, 2)).toEqual(['a', 'a.example.com']);
+    expect(first.object.rows[0].object).toMatchObject({ kind: 'Backend', apiVersion: GV1, metadata: { name: 'a' } });
   });
 });

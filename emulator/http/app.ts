@@ -1,11 +1,13 @@
 /**
  * The Express app, generated from openapi.yaml: one route per operation in the document,
- * each dispatched by its x-kubernetes-action to the generic registry of its resource.
+ * each dispatched by its x-kubernetes-action to the generic registry of its resource, and its
+ * answer presented in the operation's version.
  * Paths the document serves answer 405 to other methods; anything else is a Kubernetes 404.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiDocument, Operation } from '../openapi/document.js';
 import type { ApiRequest, ApiResponse, ResourceRegistry, ListBody } from '../machinery/registry.js';
+import type { ServedVersion } from '../machinery/served-version.js';
 import { parseQuery } from '../machinery/options.js';
 import { errors } from '../machinery/status.js';
 import type { WatchHub } from '../machinery/watch.js';
@@ -66,10 +68,10 @@ function dispatch(reg: ResourceRegistry, op: Operation, api: ApiRequest): ApiRes
   }
 }
 
-function asTable(reg: ResourceRegistry, res: ApiResponse, neg: Negotiated, req: Request, now: Date): unknown {
+function asTable(reg: ResourceRegistry, version: ServedVersion, res: ApiResponse, neg: Negotiated, req: Request, now: Date): unknown {
   const body = res.body as KubeObject | ListBody;
   const include = parseIncludeObject(req.query.includeObject);
-  const opts = { include, version: neg.table!.version, now };
+  const opts = { include, version: neg.table!.version, now, present: (o: KubeObject) => version.fromStorage(o) };
   if ('items' in body && Array.isArray(body.items)) return toTable(reg.def, body.items, { ...body.metadata }, opts);
   const obj = body as KubeObject;
   return toTable(reg.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, opts);
@@ -90,6 +92,8 @@ export function createApp(ctx: AppContext): express.Express {
   for (const op of ctx.doc.operations) {
     const reg = ctx.registries.get(op.resource);
     if (!reg) throw new Error(`openapi.yaml serves ${op.resource}, but no resource definition describes it`);
+    // Answers leave in the URL's version.
+    const version = reg.versionOf(op);
     const path = expressPath(op.path);
     (served.get(path) ?? served.set(path, new Set()).get(path)!).add(op.method);
     const tableAllowed = !op.subresource && (op.action === 'get' || op.action === 'list');
@@ -110,7 +114,7 @@ export function createApp(ctx: AppContext): express.Express {
       };
       const answer = (result: ApiResponse) => {
         try {
-          const body = neg.table ? asTable(reg, result, neg, req, ctx.clock()) : result.body;
+          const body = neg.table ? asTable(reg, version, result, neg, req, ctx.clock()) : version.present(result.body);
           // Tables of either version have the one declared Table shape.
           ctx.onResponse?.(op, result.status, neg.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', body);
           send(res, result.status, body, neg, pretty, result.warnings);
@@ -129,7 +133,7 @@ export function createApp(ctx: AppContext): express.Express {
           userAgent: req.get('user-agent'),
         };
         if (op.action === 'list' && isWatch(api.query)) {
-          serveWatch(reg, ctx.hub, api, req, res, neg, ctx.watchLimits, ctx.clock);
+          serveWatch(reg, version, ctx.hub, api, req, res, neg, ctx.watchLimits, ctx.clock);
           return;
         }
         // No async wrapper: a synchronous answer (get, list) is written in this same tick.

@@ -6,13 +6,15 @@
  * client-go tolerates that.
  *
  * Everything is generated once, at start-up, from the resource definitions and the operations
- * of openapi.yaml (which verbs exist is which x-kubernetes-action the document declares).
+ * of openapi.yaml (which verbs exist is which x-kubernetes-action the document declares). A
+ * resource served in several versions is listed under each, in the definition's order (the
+ * first is the preferred version), every one with the storage version's hash.
  */
 import { createHash } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import type { EmulatorContext } from '../context.js';
 import type { ApiDocument, KubeAction } from '../openapi/document.js';
-import type { ResourceDefinition } from '../resources/types.js';
+import { storageVersion, type ResourceDefinition } from '../resources/types.js';
 import { parseAccept } from './negotiation.js';
 
 /** The Kubernetes release the real Apoxy API server is built on (k8s.io/apiserver v0.34.3). */
@@ -34,11 +36,11 @@ export function storageVersionHash(group: string, version: string, kind: string)
   return createHash('sha256').update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString('base64');
 }
 
-/** Verbs of a resource (or one of its subresources), sorted as the installer sorts them. */
-export function verbsOf(doc: ApiDocument, plural: string, subresource?: string): string[] {
+/** Verbs of a resource (or one of its subresources) in one version, sorted as the installer sorts them. */
+export function verbsOf(doc: ApiDocument, plural: string, version: string, subresource?: string): string[] {
   const verbs = new Set<string>();
   for (const op of doc.operations) {
-    if (op.resource === plural && op.subresource === subresource) for (const v of VERBS[op.action]) verbs.add(v);
+    if (op.resource === plural && op.gvk.version === version && op.subresource === subresource) for (const v of VERBS[op.action]) verbs.add(v);
   }
   return [...verbs].sort();
 }
@@ -49,12 +51,14 @@ interface GroupVersion {
   resources: ResourceDefinition[];
 }
 
-/** Served group/versions, in the order resources are defined. */
+/** Served group/versions, in the order resources and their versions are defined. */
 function groupVersions(resources: ResourceDefinition[]): GroupVersion[] {
   const out = new Map<string, GroupVersion>();
   for (const def of resources) {
-    const key = `${def.group}/${def.version}`;
-    (out.get(key) ?? out.set(key, { group: def.group, version: def.version, resources: [] }).get(key)!).resources.push(def);
+    for (const { name: version } of def.versions) {
+      const key = `${def.group}/${version}`;
+      (out.get(key) ?? out.set(key, { group: def.group, version, resources: [] }).get(key)!).resources.push(def);
+    }
   }
   return [...out.values()];
 }
@@ -70,14 +74,15 @@ export function apiResourceList(doc: ApiDocument, gv: GroupVersion) {
       singularName: def.singular,
       namespaced: def.namespaced,
       kind: def.kind,
-      verbs: verbsOf(doc, def.plural),
+      verbs: verbsOf(doc, def.plural, gv.version),
     };
     if (def.shortNames.length) main.shortNames = def.shortNames;
-    main.storageVersionHash = storageVersionHash(def.group, def.version, def.kind);
+    // One storage version, so one hash whichever version lists the resource.
+    main.storageVersionHash = storageVersionHash(def.group, storageVersion(def).name, def.kind);
     resources.push(main);
     for (const sub of def.subresources) {
       // Subresources carry an empty singularName (installer.go).
-      resources.push({ name: `${def.plural}/${sub}`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: verbsOf(doc, def.plural, sub) });
+      resources.push({ name: `${def.plural}/${sub}`, singularName: '', namespaced: def.namespaced, kind: def.kind, verbs: verbsOf(doc, def.plural, gv.version, sub) });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${gv.group}/${gv.version}`, resources };
@@ -91,17 +96,17 @@ export function aggregatedDiscovery(doc: ApiDocument, gvs: GroupVersion[], apiVe
     group.versions.push({
       version: gv.version,
       resources: gv.resources.map((def) => {
-        const responseKind = { group: def.group, version: def.version, kind: def.kind };
+        const responseKind = { group: def.group, version: gv.version, kind: def.kind };
         const r: Record<string, unknown> = {
           resource: def.plural,
           responseKind,
           scope: def.namespaced ? 'Namespaced' : 'Cluster',
           singularResource: def.singular,
-          verbs: verbsOf(doc, def.plural),
+          verbs: verbsOf(doc, def.plural, gv.version),
         };
         if (def.shortNames.length) r.shortNames = def.shortNames;
         if (def.subresources.length) {
-          r.subresources = def.subresources.map((sub) => ({ subresource: sub, responseKind, verbs: verbsOf(doc, def.plural, sub) }));
+          r.subresources = def.subresources.map((sub) => ({ subresource: sub, responseKind, verbs: verbsOf(doc, def.plural, gv.version, sub) }));
         }
         return r;
       }),

@@ -1,7 +1,8 @@
 /**
  * OpenAPI v3 as kube-apiserver serves it (kube-openapi pkg/handler3): `/openapi/v3` lists one
  * document per group/version with a content-hash URL, and each group/version document is the
- * part of openapi.yaml under that prefix (its paths plus all components). kubectl reads it for
+ * part of openapi.yaml under that prefix (its paths plus the components they reach, so each
+ * version's document carries its own schemas only). kubectl reads it for
  * `create`/`apply` (server-side field validation is on when the PATCH operation names a
  * `fieldValidation` parameter) and for `explain` (schemas with x-kubernetes-group-version-kind).
  *
@@ -13,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import type { EmulatorContext } from '../context.js';
 import type { ApiDocument } from '../openapi/document.js';
+import { componentsReachedBy } from '../openapi/subset.js';
 
 interface GroupVersionDocument {
   /** `apis/<group>/<version>`, the key in /openapi/v3. */
@@ -35,7 +37,7 @@ export function groupVersionDocuments(doc: ApiDocument): GroupVersionDocument[] 
     (byPrefix.get(m[1]) ?? byPrefix.set(m[1], {}).get(m[1])!)[path] = item;
   }
   return [...byPrefix].map(([key, paths]) => {
-    const body = JSON.stringify({ openapi: doc.raw.openapi, info: doc.raw.info, paths, components: doc.raw.components ?? {} });
+    const body = JSON.stringify({ openapi: doc.raw.openapi, info: doc.raw.info, paths, components: componentsReachedBy(doc.raw.components ?? {}, paths) });
     return { key, body, hash: sha512Hex(body) };
   });
 }

@@ -2,10 +2,13 @@
  * `?watch=true` on a collection: newline-delimited WatchEvents, as kube-apiserver's watch
  * handler and cacher produce them (initial ADDED events or a resume from a resourceVersion,
  * selectors, bookmarks, sendInitialEvents, timeoutSeconds, 410 for history no longer kept).
+ * Events are selected on storage-version objects and written in the watch's version, so a
+ * watch through one version sees writes made through any other.
  */
 import type { Request, Response } from 'express';
 import type { KubeObject } from '../resources/types.js';
 import type { ApiRequest, ResourceRegistry } from '../machinery/registry.js';
+import type { ServedVersion } from '../machinery/served-version.js';
 import { errors } from '../machinery/status.js';
 import { parseResourceVersion } from '../machinery/resource-version.js';
 import type { WatchEvent, WatchHub } from '../machinery/watch.js';
@@ -22,12 +25,12 @@ export interface WatchLimits {
   maxWatches: number;
 }
 
-export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest, req: Request, res: Response, neg: Negotiated, limits: WatchLimits, now: () => Date): void {
+export function serveWatch(reg: ResourceRegistry, version: ServedVersion, hub: WatchHub, api: ApiRequest, req: Request, res: Response, neg: Negotiated, limits: WatchLimits, now: () => Date): void {
   const q = api.query;
   // The answer kube-apiserver's priority-and-fairness filter gives when it is saturated.
   if (hub.watcherCount >= limits.maxWatches) throw errors.tooManyRequests('Too many requests, please try again later.', 1);
   reg.validateListOptions(q, true);
-  const sel = reg.parseSelection(q);
+  const sel = reg.parseSelection(q, version);
   const rvParam = q.resourceVersion as string | undefined;
   if (rvParam) parseResourceVersion(rvParam);
   const include = neg.table ? parseIncludeObject(req.query.includeObject) : 'Object';
@@ -47,15 +50,18 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   res.flushHeaders();
 
   let firstTable = true;
+  const present = (o: KubeObject) => version.fromStorage(o);
   const encode = (type: string, object: unknown): string => {
     if (neg.table && type === 'BOOKMARK') {
       // A bookmark under Table output is an empty Table carrying only the resourceVersion.
       const rv = (object as KubeObject).metadata.resourceVersion;
       object = toTable(reg.def, [], { resourceVersion: rv }, { include, version: neg.table.version, now: now(), withColumns: false });
     } else if (neg.table && type !== 'ERROR') {
-      const t = toTable(reg.def, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, { include, version: neg.table.version, now: now(), withColumns: firstTable });
+      const t = toTable(reg.def, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, { include, version: neg.table.version, now: now(), withColumns: firstTable, present });
       firstTable = false;
       object = t;
+    } else if (type !== 'ERROR' && type !== 'BOOKMARK') {
+      object = present(object as KubeObject);
     }
     return JSON.stringify({ type, object }) + '\n';
   };
@@ -78,7 +84,7 @@ export function serveWatch(reg: ResourceRegistry, hub: WatchHub, api: ApiRequest
   const bookmark = (rv: number, annotations?: Record<string, string>) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
     if (annotations) metadata.annotations = annotations;
-    write('BOOKMARK', { kind: reg.def.kind, apiVersion: reg.apiVersion, metadata });
+    write('BOOKMARK', { kind: version.kind, apiVersion: version.apiVersion, metadata });
   };
 
   const timers: NodeJS.Timeout[] = [];

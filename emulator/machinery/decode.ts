@@ -1,13 +1,14 @@
 /**
- * Request body → object, as kube-apiserver's serializer and decoder do it: JSON or YAML,
- * the apiVersion/kind checks, unknown fields per fieldValidation, Go decoding rules (via the
- * kind's codec from openapi.yaml), the resource's Default(), then the shape Go's encoder gives
- * the result (omitempty). Every write (create, update, each patch type, apply, status) decodes
- * its object here, so the store only ever holds that shape.
+ * Request body → object in the URL's version, as kube-apiserver's serializer and decoder do it:
+ * JSON or YAML, the apiVersion/kind checks, unknown fields per fieldValidation, Go decoding rules
+ * (via that version's codec from openapi.yaml), that version's Default(), then the shape Go's
+ * encoder gives the result (omitempty). Every write (create, update, each patch type, apply,
+ * status) decodes its object here, so the store only ever holds that shape. Conversion to the
+ * storage version is the caller's next step (served-version.ts).
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { KindCodec } from '../openapi/validators.js';
-import type { KubeObject, Profile, ResourceDefinition } from '../resources/types.js';
+import type { KubeObject, Profile, ResourceDefinition, VersionDefinition } from '../resources/types.js';
 import { errors } from './status.js';
 import type { FieldError } from './field-errors.js';
 
@@ -62,9 +63,9 @@ export interface Decoder {
   readonly prefix: string;
 }
 
-export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: Profile, goShape: (obj: Record<string, unknown>) => void): Decoder {
-  const gv = `${def.group}/${def.version}`;
-  const prefix = `${def.kind} in version ${JSON.stringify(def.version)} cannot be handled as a ${def.kind}: `;
+export function makeDecoder(def: ResourceDefinition, version: VersionDefinition, codec: KindCodec, profile: Profile, goShape: (obj: Record<string, unknown>) => void): Decoder {
+  const gv = `${def.group}/${version.name}`;
+  const prefix = `${def.kind} in version ${JSON.stringify(version.name)} cannot be handled as a ${def.kind}: `;
   return {
     prefix,
     decode(value, fieldValidation) {
@@ -90,7 +91,7 @@ export function makeDecoder(def: ResourceDefinition, codec: KindCodec, profile: 
       obj.kind = def.kind;
       if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
       const kube = obj as KubeObject;
-      def.applyDefaults(kube, profile);
+      version.applyDefaults(kube, profile);
       let contractErrors: FieldError[] = [];
       if (profile === 'documented') {
         contractErrors = codec.contract(obj);

@@ -3,26 +3,31 @@
  * handlers in endpoints/handlers) for one resource described by a ResourceDefinition:
  * create, get, list, update (PUT), patch, delete and deletecollection, plus the status
  * subresource. Nothing here knows about Backend.
+ *
+ * One registry serves every version of its resource from one store. It works on
+ * storage-version objects: a request is decoded in its URL's version and converted
+ * (served-version.ts); answers are storage-version objects, which the HTTP layer presents in
+ * the request's version. Patches and server-side apply work on the request's version of the
+ * object, and managedFields record that version.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Operation } from '../openapi/document.js';
-import type { KindCodec } from '../openapi/validators.js';
 import type { KubeObject, ManagedFieldsEntry, Profile, ResourceDefinition } from '../resources/types.js';
 import type { Store } from '../store/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import { makeDecoder, parseBody, type Decoder, type FieldValidation } from './decode.js';
+import { parseBody, type FieldValidation } from './decode.js';
 import type { FieldError } from './field-errors.js';
 import { fieldError } from './field-errors.js';
 import { parseFieldSelector, type FieldSelector } from './fields.js';
 import { parseLabelSelector, type LabelSelector } from './labels.js';
 import { defaultManager, updateManagedFields } from './managed-fields.js';
-import { PLAIN_KIND, type KindSchema } from './kind-schema.js';
 import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';
 import { carryOverMetaOnUpdate, inObjectMetaOrder, prepareMetaForCreate, validateMetaForCreate, validateMetaForUpdate } from './object-meta.js';
 import { checkEnumOption, invalidOptions, type QueryOptions } from './options.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.js';
+import type { ServedVersion } from './served-version.js';
 import { errors, successStatus, type GroupResource, type StatusBody } from './status.js';
 import { formatTime } from './time.js';
 
@@ -44,6 +49,7 @@ export interface ApiRequest {
   userAgent?: string;
 }
 
+/** An answer in the storage version; the HTTP layer converts it to the request's (ServedVersion.present). */
 export interface ApiResponse {
   status: number;
   body: KubeObject | StatusBody | ListBody;
@@ -73,15 +79,34 @@ export interface ListSelection {
 export class ResourceRegistry {
   readonly gr: GroupResource;
   readonly gk: { group: string; kind: string };
-  readonly apiVersion: string;
-  private readonly decoder: Decoder;
+  /** Served versions, the preferred one first. */
+  readonly versions: readonly ServedVersion[];
+  private readonly byName: ReadonlyMap<string, ServedVersion>;
+  private readonly storage: ServedVersion;
 
-  /** `schema`: what the kind's schema declares about lists and patching (kind-schema.ts). */
-  constructor(readonly def: ResourceDefinition, private readonly codec: KindCodec, private readonly rt: Runtime, private readonly schema: KindSchema = PLAIN_KIND) {
+  constructor(readonly def: ResourceDefinition, versions: ServedVersion[], private readonly rt: Runtime) {
     this.gr = { group: def.group, resource: def.plural };
     this.gk = { group: def.group, kind: def.kind };
-    this.apiVersion = `${def.group}/${def.version}`;
-    this.decoder = makeDecoder(def, codec, rt.profile, schema.shape);
+    this.versions = versions;
+    this.byName = new Map(versions.map((v) => [v.name, v]));
+    this.storage = versions.find((v) => v.isStorage)!;
+  }
+
+  /** The version an operation of openapi.yaml serves; an error at start-up for one not defined. */
+  versionOf(op: Operation): ServedVersion {
+    const v = this.byName.get(op.gvk.version);
+    if (!v) throw new Error(`openapi.yaml serves ${op.path} in version ${op.gvk.version}, which the ${this.def.plural} definition does not list`);
+    return v;
+  }
+
+  /** The served version objects of this apiVersion are in, if any. */
+  servedAs(apiVersion: string): ServedVersion | undefined {
+    return this.versions.find((v) => v.apiVersion === apiVersion);
+  }
+
+  /** The version objects are stored in. */
+  get storageVersion(): ServedVersion {
+    return this.storage;
   }
 
   get store(): Store {
@@ -111,11 +136,19 @@ export class ResourceRegistry {
     return req.body ?? Buffer.alloc(0);
   }
 
-  /** Decodes a full object from a POST/PUT body. */
+  /** Decodes a full object from a POST/PUT body, as the storage version. */
   private decodeBody(req: ApiRequest) {
     const raw = this.requireBody(req, req.op.requestContentTypes, BODY_TYPES_ADVERTISED);
     const value = parseBody(raw, req.contentType!, "couldn't get version/kind; ");
-    return this.decoder.decode(value, this.fieldValidation(req.query));
+    return this.versionOf(req.op).decode(value, this.fieldValidation(req.query));
+  }
+
+  /**
+   * managedFields after a write through `v` (an Update): the field manager compares both
+   * objects in the request's version, as kube-apiserver's converts them before it does.
+   */
+  private managedAfterUpdate(v: ServedVersion, after: KubeObject, before: KubeObject | undefined, write: { manager: string; operation: 'Update' | 'Apply'; subresource?: string; time: string }) {
+    return updateManagedFields(v.fromStorage(after), before && v.fromStorage(before), { ...write, apiVersion: v.apiVersion }, v.lists);
   }
 
   /**
@@ -193,7 +226,7 @@ export class ResourceRegistry {
       meta.name = generateName(base!, this.rt.random);
     }
 
-    meta.managedFields = managed ?? updateManagedFields(obj, undefined, { manager: this.manager(req), operation, apiVersion: this.apiVersion, time: now }, this.schema.lists);
+    meta.managedFields = managed ?? this.managedAfterUpdate(this.versionOf(req.op), obj, undefined, { manager: this.manager(req), operation, time: now });
     if (!meta.managedFields.length) delete meta.managedFields;
     // A dry-run create answers without a resourceVersion (persist reserves none for a dry run).
     return this.persist(obj, this.dryRun(req.query));
@@ -212,8 +245,8 @@ export class ResourceRegistry {
     if (n > this.rt.store.resourceVersion) throw tooLargeResourceVersion(n, this.rt.store.resourceVersion);
   }
 
-  /** Parses labelSelector and fieldSelector; 400 on a bad one or an unsupported field. */
-  parseSelection(q: QueryOptions): ListSelection {
+  /** Parses labelSelector and fieldSelector; 400 on a bad one or a field `v` does not accept. */
+  parseSelection(q: QueryOptions, v: ServedVersion): ListSelection {
     const sel: ListSelection = {};
     if (q.labelSelector) {
       try {
@@ -228,9 +261,7 @@ export class ResourceRegistry {
       } catch (e) {
         throw errors.badRequest((e as Error).message);
       }
-      for (const r of sel.field.requirements) {
-        if (!this.def.fieldSelectors[r.field]) throw errors.badRequest(`${JSON.stringify(r.field)} is not a known field selector`);
-      }
+      for (const r of sel.field.requirements) v.checkFieldSelector(r.field);
     }
     return sel;
   }
@@ -264,7 +295,7 @@ export class ResourceRegistry {
   list(req: ApiRequest): ApiResponse {
     const q = req.query;
     this.validateListOptions(q, false);
-    const sel = this.parseSelection(q);
+    const sel = this.parseSelection(q, this.versionOf(req.op));
     let after: string | undefined;
     let listRV = this.rt.store.resourceVersion;
     if (q.continue) {
@@ -290,7 +321,7 @@ export class ResourceRegistry {
       }
       items.push(obj);
     }
-    const body: ListBody = { kind: this.def.listKind, apiVersion: this.apiVersion, metadata: { resourceVersion: String(listRV) }, items };
+    const body: ListBody = { kind: this.def.listKind, apiVersion: this.storage.apiVersion, metadata: { resourceVersion: String(listRV) }, items };
     if (more) {
       body.metadata.continue = encodeContinue(items[items.length - 1].metadata.name!, listRV);
       if (!filtered) body.metadata.remainingItemCount = remaining;
@@ -338,7 +369,7 @@ export class ResourceRegistry {
 
     const now = this.now();
     next.metadata.resourceVersion = old.metadata.resourceVersion;
-    const mf = managed ?? updateManagedFields(next, old, { manager: this.manager(req), operation, apiVersion: this.apiVersion, subresource: sub, time: now }, this.schema.lists);
+    const mf = managed ?? this.managedAfterUpdate(this.versionOf(req.op), next, old, { manager: this.manager(req), operation, subresource: sub, time: now });
     if (mf.length) next.metadata.managedFields = mf;
     else delete next.metadata.managedFields;
 
@@ -354,7 +385,7 @@ export class ResourceRegistry {
 
   // ---- patch --------------------------------------------------------------------------------
 
-  async patch(req: ApiRequest, apply?: (req: ApiRequest, current: KubeObject | undefined) => Promise<ApiResponse>): Promise<ApiResponse> {
+  async patch(req: ApiRequest): Promise<ApiResponse> {
     const type = req.contentType as PatchType;
     // The patch types are the operation's request content types in openapi.yaml, in its order.
     if (!type || !req.op.requestContentTypes.includes(type)) throw errors.unsupportedMediaType(req.op.requestContentTypes);
@@ -364,14 +395,15 @@ export class ResourceRegistry {
     }
     if (type === 'application/apply-patch+yaml') {
       if (!q.fieldManager) throw invalidOptions('patch', [fieldError.required('fieldManager', 'is required for apply patch')]);
-      apply ??= (r, c) => this.apply(r, c);
-      return apply(req, this.rt.store.get(this.def.plural, req.name!));
+      return this.apply(req, this.rt.store.get(this.def.plural, req.name!));
     }
     const name = req.name!;
     const current = this.getOrNotFound(name);
-    const patched = applyPatch(type, current, req.body ?? Buffer.alloc(0), this.schema.patch);
+    // The patch applies to the object as the request's version shows it.
+    const v = this.versionOf(req.op);
+    const patched = applyPatch(type, v.fromStorage(current), req.body ?? Buffer.alloc(0), v.schema.patch);
     const fv = this.fieldValidation(q);
-    const decoded = this.decoder.decode(patched, fv === 'Strict' ? 'Warn' : fv);
+    const decoded = v.decode(patched, fv === 'Strict' ? 'Warn' : fv);
     if (fv === 'Strict' && decoded.warnings.length) {
       throw errors.invalid({ group: '', kind: '' }, '', [
         fieldError.invalid('patch', JSON.stringify(patched), `strict decoding error: ${decoded.warnings.join(', ')}`),
@@ -387,21 +419,25 @@ export class ResourceRegistry {
     return { ...(await this.updateObject(obj, current, req, 'Update', decoded.contractErrors)), warnings: decoded.warnings };
   }
 
-  /** Server-side apply (apply.ts) on top of this registry's decoder, create and update. */
+  /**
+   * Server-side apply (apply.ts) in the request's version: the live object, the merge and the
+   * field sets are that version's; the result is converted and goes through create or update.
+   */
   private apply(req: ApiRequest, current: KubeObject | undefined): Promise<ApiResponse> {
     if (!current && req.op.subresource) throw errors.notFound(this.gr, req.name!);
+    const v = this.versionOf(req.op);
     const target: ApplyTarget = {
-      apiVersion: this.apiVersion,
+      apiVersion: v.apiVersion,
       kind: this.def.kind,
       gr: this.gr,
-      lists: this.schema.lists,
-      decode: (value) => this.decoder.decode(value, 'Ignore'),
-      unknownFields: (value) => this.codec.decode(value).unknownFields,
-      create: (obj, managed, decoded) => this.createObject(obj, req, 'Apply', decoded.contractErrors, managed),
-      update: (obj, old, managed, decoded) => this.updateObject(obj, old, req, 'Apply', decoded.contractErrors, managed),
+      lists: v.lists,
+      decode: (value) => v.decoder.decode(value, 'Ignore'),
+      unknownFields: (value) => v.codec.decode(value).unknownFields,
+      create: (obj, managed, decoded) => this.createObject(v.toStorage(obj), req, 'Apply', decoded.contractErrors, managed),
+      update: (obj, _live, managed, decoded) => this.updateObject(v.toStorage(obj), current!, req, 'Apply', decoded.contractErrors, managed),
     };
     const applyReq = { name: req.name!, body: req.body ?? Buffer.alloc(0), manager: this.manager(req), force: req.query.force === true, subresource: req.op.subresource, time: this.now() };
-    return serverSideApply(target, applyReq, current) as Promise<ApiResponse>;
+    return serverSideApply(target, applyReq, current && v.fromStorage(current)) as Promise<ApiResponse>;
   }
 
   // ---- delete -------------------------------------------------------------------------------
@@ -467,10 +503,10 @@ export class ResourceRegistry {
   async deleteCollection(req: ApiRequest): Promise<ApiResponse> {
     const opts = this.deleteOptions(req);
     this.validateListOptions(req.query, false);
-    const sel = this.parseSelection(req.query);
+    const sel = this.parseSelection(req.query, this.versionOf(req.op));
     const victims = [...this.rt.store.list(this.def.plural)].filter((o) => this.matches(o, sel));
     for (const obj of victims) await this.deleteObject(obj, opts);
-    const body: ListBody = { kind: this.def.listKind, apiVersion: this.apiVersion, metadata: { resourceVersion: String(this.rt.store.resourceVersion) }, items: victims };
+    const body: ListBody = { kind: this.def.listKind, apiVersion: this.storage.apiVersion, metadata: { resourceVersion: String(this.rt.store.resourceVersion) }, items: victims };
     return { status: 200, body };
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Server-side printing (meta.k8s.io Table) from a resource's column definitions, as
  * k8s.io/apiserver endpoints/handlers/response.go frames it: rows carry PartialObjectMetadata
- * by default, the whole object with includeObject=Object, nothing with None.
+ * by default, the whole object with includeObject=Object, nothing with None. Cells are computed
+ * on storage-version objects; a whole row object is converted to the request's version.
  */
 import type { KubeObject, ResourceDefinition } from '../resources/types.js';
 import { errors } from './status.js';
@@ -22,9 +23,9 @@ export interface TableBody {
   rows: { cells: unknown[]; object?: unknown }[];
 }
 
-function rowObject(obj: KubeObject, include: IncludeObject, tableVersion: string): unknown {
+function rowObject(obj: KubeObject, include: IncludeObject, tableVersion: string, present: (o: KubeObject) => KubeObject): unknown {
   if (include === 'None') return undefined;
-  if (include === 'Object') return obj;
+  if (include === 'Object') return present(obj);
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${tableVersion}`, metadata: obj.metadata };
 }
 
@@ -32,7 +33,7 @@ export function toTable(
   def: ResourceDefinition,
   objects: KubeObject[],
   listMeta: TableBody['metadata'],
-  opts: { include: IncludeObject; version: string; now: Date; withColumns?: boolean },
+  opts: { include: IncludeObject; version: string; now: Date; withColumns?: boolean; present?: (o: KubeObject) => KubeObject },
 ): TableBody {
   return {
     kind: 'Table',
@@ -41,7 +42,7 @@ export function toTable(
     columnDefinitions: opts.withColumns === false ? null : def.table.columns,
     rows: objects.map((o) => {
       const row: { cells: unknown[]; object?: unknown } = { cells: def.table.cells(o, opts.now) };
-      const object = rowObject(o, opts.include, opts.version);
+      const object = rowObject(o, opts.include, opts.version, opts.present ?? ((x) => x));
       if (object !== undefined) row.object = object;
       return row;
     }),

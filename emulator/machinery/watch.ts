@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from '../resources/types.js';
 import type { CommittedMutation, Store } from '../store/types.js';
+import { deepFreeze } from '../store/index.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -72,8 +73,9 @@ export class WatchHub {
     let e: WatchEvent;
     if (m.op === 'put') e = before ? { type: 'MODIFIED', rv: m.rv, resource: m.resource, object: m.object, previous: before } : { type: 'ADDED', rv: m.rv, resource: m.resource, object: m.object };
     else if (m.op === 'delete' && before) {
-      // DELETED carries the last state with the delete's resourceVersion.
-      e = { type: 'DELETED', rv: m.rv, resource: m.resource, object: { ...before, metadata: { ...before.metadata, resourceVersion: String(m.rv) } } };
+      // DELETED carries the last state with the delete's resourceVersion. Frozen like stored
+      // objects: every watcher shares it (and a watch in another version, its converted copy).
+      e = { type: 'DELETED', rv: m.rv, resource: m.resource, object: deepFreeze({ ...before, metadata: { ...before.metadata, resourceVersion: String(m.rv) } }) };
     } else return;
     this.history.push(e);
     if (this.history.length - this.start > this.capacity) {

@@ -33,10 +33,12 @@ export interface ReadySimulator {
 }
 
 export function simulateReady(ctx: EmulatorContext, delayMs: number): ReadySimulator {
-  // Every resource whose status openapi.yaml lets a controller replace (PUT .../{name}/status).
+  // Every resource whose status openapi.yaml lets a controller replace (PUT .../{name}/status),
+  // written through its preferred version, as a controller built on the typed client does.
+  const preferred = (resource: string) => ctx.registries.get(resource)?.versions[0].name;
   const reconciled = new Map(
     ctx.doc.operations
-      .filter((o) => o.action === 'put' && o.subresource === 'status' && ctx.registries.has(o.resource))
+      .filter((o) => o.action === 'put' && o.subresource === 'status' && o.gvk.version === preferred(o.resource))
       .map((op) => [op.resource, { op, reg: ctx.registries.get(op.resource)! }]),
   );
   if (!reconciled.size) throw new Error('--simulate-ready needs a resource with a status subresource in openapi.yaml');

@@ -5,6 +5,8 @@ import type { Store } from './types.js';
 export type { Store, StoreState, Mutation, CommittedMutation } from './types.js';
 export { DataFileError } from './file-store.js';
 export { DataFileInUseError } from './lock.js';
+/** Stored objects are frozen; so are copies kept beside them (converted versions). */
+export { deepFreeze } from './memory-state.js';
 
 /** A file-backed store at `dataFile`, or an in-memory one when it is undefined. */
 export async function openStore(dataFile: string | undefined): Promise<Store> {

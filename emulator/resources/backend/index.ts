@@ -1,11 +1,12 @@
 /**
- * Backend (core.apoxy.dev/v1alpha2): only what is Backend's own. Everything else (metadata,
+ * Backend (core.apoxy.dev, v1alpha2 stored, v1alpha converted): only what is Backend's own. Everything else (metadata,
  * resourceVersion, errors, selectors, patch, watch, table framing) is generic machinery.
  */
 import { shortHumanDuration } from '../../machinery/human-duration.js';
 import type { KubeObject, ResourceDefinition } from '../types.js';
 import type { BackendSpec } from './types.js';
 import { validateBackend } from './validate.js';
+import { v1alpha, v1alpha2 } from './versions.js';
 
 /** Endpoints column: fqdn, else ip, joined by ","; "None" when there is nothing to show. */
 function endpointsCell(spec: BackendSpec): string {
@@ -15,7 +16,8 @@ function endpointsCell(spec: BackendSpec): string {
 
 export const backend: ResourceDefinition = {
   group: 'core.apoxy.dev',
-  version: 'v1alpha2',
+  // v1alpha2 first: the preferred version, and the one `kubectl get backends` resolves to.
+  versions: [v1alpha2, v1alpha],
   kind: 'Backend',
   listKind: 'BackendList',
   plural: 'backends',
@@ -24,14 +26,9 @@ export const backend: ResourceDefinition = {
   shortNames: [],
   subresources: ['status'],
 
-  applyDefaults(obj: KubeObject) {
-    // The real Default(): protocol lowercased, nothing else.
-    const spec = obj.spec as BackendSpec | undefined;
-    if (spec && typeof spec.protocol === 'string') spec.protocol = spec.protocol.toLowerCase();
-  },
-
-  // api/core/v1alpha2/backend_types.go: every other field is a value (spec and status are
-  // always written; protocol and endpoints have no omitempty, fqdn, ip and conditions do).
+  // api/core/v1alpha2/backend_types.go (v1alpha's types are the same): every other field is a
+  // value (spec and status are always written; protocol and endpoints have no omitempty, fqdn,
+  // ip and conditions do).
   goPointers: {
     BackendSpec: ['dynamicProxy'],
     DynamicProxySpec: ['dnsCacheConfig'],
