@@ -1,7 +1,8 @@
 /**
  * @kubernetes/client-node 1.4.0, unchanged, against a listening emulator: CustomObjectsApi,
  * errors as ApiException, KubernetesObjectApi (which discovers the resource), Watch and an
- * Informer. Every watch and informer is stopped before the emulator closes.
+ * Informer, through each served version (v1alpha2, and v1alpha from the same store), and watches
+ * across versions. Every watch and informer is stopped before the emulator closes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -18,9 +19,8 @@ import {
 import { createEmulator, type Emulator } from '../emulator/index.js';
 
 const group = 'core.apoxy.dev';
-const version = 'v1alpha2';
 const plural = 'backends';
-const PATH = `/apis/${group}/${version}/${plural}`;
+const pathOf = (version: string) => `/apis/${group}/${version}/${plural}`;
 
 type Backend = KubernetesObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
@@ -43,7 +43,7 @@ async function start() {
   return { emulator, kc, custom: kc.makeApiClient(CustomObjectsApi) };
 }
 
-const backend = (name: string, spec: Record<string, unknown> = { endpoints: [{ fqdn: `${name}.example.com` }], protocol: 'h2' }): Backend => ({
+const backendIn = (version: string) => (name: string, spec: Record<string, unknown> = { endpoints: [{ fqdn: `${name}.example.com` }], protocol: 'h2' }): Backend => ({
   apiVersion: `${group}/${version}`,
   kind: 'Backend',
   metadata: { name },
@@ -71,7 +71,10 @@ async function apiError(p: Promise<unknown>): Promise<ApiException<string>> {
   throw new Error('expected an ApiException');
 }
 
-describe('@kubernetes/client-node 1.4.0', () => {
+describe.each(['v1alpha2', 'v1alpha'])('@kubernetes/client-node 1.4.0 through %s', (version) => {
+  const PATH = pathOf(version);
+  const backend = backendIn(version);
+
   it('CustomObjectsApi: create, get, list, replace, patch (json, merge, apply) and delete', async () => {
     const { custom } = await start();
     const created = (await custom.createClusterCustomObject({ group, version, plural, body: backend('b1') })) as Backend;
@@ -211,5 +214,31 @@ describe('@kubernetes/client-node 1.4.0', () => {
     expect(seen).toEqual(['add before', 'add i1', 'update i1 tls', 'delete i1']);
     expect(informer.list().map((o) => o.metadata?.name)).toEqual(['before']);
     expect(errorsSeen).toEqual([]);
+  });
+});
+
+describe('@kubernetes/client-node 1.4.0 watching across versions', () => {
+  /** Watches `watchVersion` while objects are written through `writeVersion`; returns what the watch saw. */
+  async function crossWatch(watchVersion: string, writeVersion: string) {
+    const { kc, custom } = await start();
+    const seen: [string, string | undefined, string | undefined, unknown][] = [];
+    const controller = await new Watch(kc).watch(pathOf(watchVersion), {}, (type, obj: Backend) => seen.push([type, obj.apiVersion, obj.metadata?.uid, obj.spec?.endpoints]), () => undefined);
+    cleanups.push(() => controller.abort());
+    const w = { group, version: writeVersion, plural };
+    const created = (await custom.createClusterCustomObject({ ...w, body: backendIn(writeVersion)('x', { protocol: 'h2' }) })) as Backend;
+    await custom.patchClusterCustomObject({ ...w, name: 'x', body: { metadata: { labels: { a: 'b' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.deleteClusterCustomObject({ ...w, name: 'x' });
+    await eventually('watch events', () => seen.length, (n) => n >= 3);
+    return { seen, uid: created.metadata?.uid };
+  }
+
+  // Either way every event carries the watch's version and endpoints []: v1alpha2 writes store
+  // null, which v1alpha shows as []; v1alpha writes store the [] their conversion made.
+  it.each([
+    ['v1alpha', 'v1alpha2'],
+    ['v1alpha2', 'v1alpha'],
+  ])('a %s watch sees writes made through %s, as objects of its own version', async (watchVersion, writeVersion) => {
+    const { seen, uid } = await crossWatch(watchVersion, writeVersion);
+    expect(seen).toEqual(['ADDED', 'MODIFIED', 'DELETED'].map((type) => [type, `${group}/${watchVersion}`, uid, []]));
   });
 });

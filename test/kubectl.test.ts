@@ -85,9 +85,9 @@ describe.skipIf(!kubectlPath && !CI)('kubectl against the emulator', () => {
     return r.stdout;
   }
 
-  function manifest(name: string, body: Record<string, unknown>): string {
+  function manifest(name: string, body: Record<string, unknown>, apiVersion = 'core.apoxy.dev/v1alpha2'): string {
     const file = join(dir, `${name}-${Math.random().toString(36).slice(2)}.yaml`);
-    writeFileSync(file, JSON.stringify({ apiVersion: 'core.apoxy.dev/v1alpha2', kind: 'Backend', metadata: { name }, ...body }));
+    writeFileSync(file, JSON.stringify({ apiVersion, kind: 'Backend', metadata: { name }, ...body }));
     return file;
   }
 
@@ -335,5 +335,70 @@ describe.skipIf(!kubectlPath && !CI)('kubectl against the emulator', () => {
     const field = await ok('explain', 'backends.spec.endpoints');
     expect(field).toMatch(/^FIELD: endpoints <\[\]BackendEndpoint>$/m);
     expect(field).toContain(fqdn);
+  });
+
+  // core.apoxy.dev/v1alpha, served from the same store (the version the Apoxy Helm chart registers).
+  const V1ALPHA = 'core.apoxy.dev/v1alpha';
+
+  it('v1alpha: get backends.v1alpha.core.apoxy.dev shows the stored objects converted; get backends still resolves to v1alpha2', async () => {
+    await create('kc-v1-read', { protocol: 'h2' }); // stored in v1alpha2 with endpoints null
+    const s = await stored('kc-v1-read');
+    const { managedFields: _mf, ...metadata } = s.body.metadata;
+    const inV1alpha = JSON.parse(await ok('get', 'backends.v1alpha.core.apoxy.dev', 'kc-v1-read', '-o', 'json'));
+    expect(inV1alpha).toEqual({ ...s.body, apiVersion: V1ALPHA, metadata, spec: { endpoints: [], protocol: 'h2' } });
+    expect(JSON.parse(await ok('get', 'backends', 'kc-v1-read', '-o', 'json'))).toEqual({ ...s.body, metadata });
+    const table = (await ok('get', 'backends.v1alpha.core.apoxy.dev', 'kc-v1-read')).trimEnd().split('\n');
+    expect(table[0]).toMatch(/^NAME\s+ENDPOINTS\s+PROTOCOL\s+AGE$/);
+    expect(table[1]).toMatch(/^kc-v1-read\s+None\s+h2\s+\d+s$/);
+    // Discovery lists v1alpha2 first: the preferred version is the one api-resources shows.
+    expect((await ok('api-resources', '--api-group', 'core.apoxy.dev')).trimEnd().split('\n').slice(1)).toEqual([expect.stringMatching(/^backends\s+core\.apoxy\.dev\/v1alpha2\s+false\s+Backend$/)]);
+    // v1alpha registers no field selector of its own.
+    const sel = await kubectl('get', 'backends.v1alpha.core.apoxy.dev', '--field-selector', 'spec.protocol=h2');
+    expect(sel.code).toBe(1);
+    expect(sel.stderr).toContain('"spec.protocol" is not a known field selector: only "metadata.name", "metadata.namespace"');
+  });
+
+  it('v1alpha: create -f, apply -f (client-side and server-side), diff, patch and delete -f with a v1alpha manifest', async () => {
+    const file = manifest('kc-v1', { spec: { protocol: 'H2' } }, V1ALPHA);
+    expect(await ok('create', '-f', file)).toBe('backend.core.apoxy.dev/kc-v1 created\n');
+    let s = await stored('kc-v1');
+    // Defaulted as v1alpha (protocol lowercased), stored in v1alpha2 with the converted endpoints.
+    expect(s.body).toMatchObject({ apiVersion: 'core.apoxy.dev/v1alpha2', spec: { endpoints: [], protocol: 'h2' } });
+    expect(s.body.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'kubectl-create', operation: 'Update', apiVersion: V1ALPHA })]);
+    const strict = await kubectl('create', '-f', manifest('kc-v1-strict', { spec: { foo: 1 } }, V1ALPHA));
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('Backend in version "v1alpha" cannot be handled as a Backend: strict decoding error: unknown field "spec.foo"');
+
+    const applied = manifest('kc-v1-apply', { spec: { endpoints: [{ fqdn: 'v1.example.com' }], protocol: 'h2' } }, V1ALPHA);
+    expect(await ok('apply', '-f', applied)).toBe('backend.core.apoxy.dev/kc-v1-apply created\n');
+    expect(await ok('apply', '-f', applied)).toBe('backend.core.apoxy.dev/kc-v1-apply unchanged\n');
+    const edited = manifest('kc-v1-apply', { spec: { endpoints: [{ fqdn: 'v1.example.com' }], protocol: 'tls' } }, V1ALPHA);
+    const diff = await kubectl('diff', '-f', edited);
+    expect(diff.code).toBe(1); // differences found
+    expect(diff.stdout).toMatch(/^-\s+protocol: h2$/m);
+    expect(diff.stdout).toMatch(/^\+\s+protocol: tls$/m);
+    expect(await ok('apply', '-f', edited)).toBe('backend.core.apoxy.dev/kc-v1-apply configured\n');
+    expect((await stored('kc-v1-apply')).body.spec.protocol).toBe('tls');
+
+    const ssa = manifest('kc-v1-ssa', { spec: { protocol: 'h2c' } }, V1ALPHA);
+    expect(await ok('apply', '--server-side', '-f', ssa)).toBe('backend.core.apoxy.dev/kc-v1-ssa serverside-applied\n');
+    expect((await stored('kc-v1-ssa')).body.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'kubectl', operation: 'Apply', apiVersion: V1ALPHA })]);
+
+    expect(await ok('patch', 'backends.v1alpha.core.apoxy.dev', 'kc-v1', '-p', '{"spec":{"endpoints":[{"ip":"10.0.0.9"}]}}')).toBe('backend.core.apoxy.dev/kc-v1 patched\n');
+    s = await stored('kc-v1');
+    expect(s.body.spec).toEqual({ endpoints: [{ ip: '10.0.0.9' }], protocol: 'h2' });
+    expect(s.body.metadata.managedFields.find((m: { manager: string }) => m.manager === 'kubectl-patch')).toMatchObject({ apiVersion: V1ALPHA });
+
+    expect(await ok('delete', '-f', file)).toBe('backend.core.apoxy.dev "kc-v1" deleted\n');
+    expect((await stored('kc-v1')).status).toBe(404);
+  });
+
+  it('v1alpha: explain --api-version=core.apoxy.dev/v1alpha prints v1alpha\'s schema', async () => {
+    const top = await ok('explain', 'backends', '--api-version', V1ALPHA);
+    expect(top).toMatch(/^GROUP:\s+core\.apoxy\.dev\nKIND:\s+Backend\nVERSION:\s+v1alpha\n/);
+    expect(top).toMatch(/^ {2}spec\t<BackendSpec>$/m);
+    const field = await ok('explain', 'backends.spec.endpoints', '--api-version', V1ALPHA);
+    expect(field).toMatch(/^VERSION:\s+v1alpha\n/m);
+    expect(field).toMatch(/^FIELD: endpoints <\[\]BackendEndpoint>$/m);
   });
 });
