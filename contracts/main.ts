@@ -82,8 +82,9 @@ function describeStep(step: Step, s: Scenario, n: number, indent: string): strin
   const only = step.profiles ? ` [profile ${step.profiles.join(',')}]` : '';
   if (step.watch) {
     const q = Object.fromEntries(Object.entries(substitute({ ...(step.watch.query ?? {}), watch: '1' }, vars)).map(([k, v]) => [k, String(v)]));
-    const g = guard('GET', BASE, q, undefined, undefined, scope);
-    const out = [`${indent}${step.name}: WATCH GET ${BASE}?${new URLSearchParams(g.query)}${only}; expect ${step.watch.events.map((e) => e.type).join(', ')}`];
+    const path = substitute(step.watch.path ?? BASE, vars);
+    const g = guard('GET', path, q, undefined, undefined, scope);
+    const out = [`${indent}${step.name}: WATCH GET ${path}?${new URLSearchParams(g.query)}${only}; expect ${step.watch.events.map((e) => e.type).join(', ')}`];
     for (const t of step.watch.then ?? []) out.push(...describeStep(t, s, n, indent + '  '));
     return out;
   }

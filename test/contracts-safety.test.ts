@@ -15,6 +15,8 @@ import { editJson, startProxy } from './contracts-proxy.js';
 import { allBackends, explain, failedChecks, runSuite } from './contracts-run.js';
 
 const BASE = '/apis/core.apoxy.dev/v1alpha2/backends';
+/** The Backend collection in any served version (v1alpha2, v1alpha): the same objects. */
+const COLLECTION = /^\/apis\/core\.apoxy\.dev\/[^/]+\/backends(?=\/|$)/;
 const RUN_LABEL = 'contracts.apoxy.dev/run';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONTRACTS = fileURLToPath(new URL('../contracts/cli.ts', import.meta.url));
@@ -55,11 +57,13 @@ describe('production safety', () => {
       expect(report.counts.failed, explain(report)).toBe(0);
       const prefix = `${report.runId}-`;
       const selector = `${RUN_LABEL}=${report.runId}`;
-      const sent = proxy.requests.filter((r) => r.url.pathname.startsWith(BASE));
+      const sent = proxy.requests.filter((r) => COLLECTION.test(r.url.pathname));
       expect(sent.length).toBeGreaterThan(100);
+      expect(new Set(sent.map((r) => COLLECTION.exec(r.url.pathname)![0]))).toEqual(new Set([BASE, '/apis/core.apoxy.dev/v1alpha/backends']));
       for (const r of sent) {
         const what = `${r.method} ${r.url.pathname}${r.url.search}`;
-        if (r.url.pathname === BASE) {
+        const collection = COLLECTION.exec(r.url.pathname)![0];
+        if (r.url.pathname === collection) {
           if (r.method === 'GET' || r.method === 'DELETE') {
             expect(r.url.searchParams.get('labelSelector')?.split(','), what).toContain(selector);
           } else {
@@ -74,7 +78,7 @@ describe('production safety', () => {
             }
           }
         } else {
-          expect(decodeURIComponent(r.url.pathname.slice(BASE.length + 1)).startsWith(prefix), what).toBe(true);
+          expect(decodeURIComponent(r.url.pathname.slice(collection.length + 1)).startsWith(prefix), what).toBe(true);
         }
       }
       // Delete All was sent, and only ever with the run's selector (checked above).
@@ -104,6 +108,7 @@ describe('production safety', () => {
     mkdirSync(sdir);
     writeFileSync(join(sdir, 'unsafe.yaml'), [
       'id: unsafe', 'title: touches production', 'steps:',
+      '  - name: delete prod through v1alpha', '    request: { method: DELETE, path: "${base:v1alpha}/prod-web" }', '    expect: { status: 200 }',
       '  - name: delete prod', '    request: { method: DELETE, path: "${base}/prod-web" }', '    expect: { status: 200 }',
       '  - name: create prod-like', '    request: { method: POST, path: "${base}", body: { metadata: { name: prod-new }, spec: {} } }', '    expect: { status: 201 }',
     ].join('\n'));
@@ -111,6 +116,8 @@ describe('production safety', () => {
     try {
       const report = await runSuite(proxy.url, { scenarios: loadScenarios([sdir]) });
       expect(failedChecks(report)).toEqual(['unsafe_request']);
+      // The same guard holds in every version of the collection.
+      expect(report.results[0].failures[0].message).toContain('DELETE /apis/core.apoxy.dev/v1alpha/backends/prod-web names an object outside the run prefix');
       expect(proxy.requests.filter((r) => r.url.pathname.endsWith('/prod-web') || r.method === 'POST')).toEqual([]);
       expect(snapshot(await allBackends(url))).toEqual(before);
     } finally {

@@ -205,10 +205,10 @@ describe('a target that requires credentials (--expect-auth)', () => {
     expect(r.stdout).toMatch(/^PASS +unauthenticated /m);
     expect(r.stdout).toMatch(/^\d+ passed, 0 failed, 0 skipped in/m);
     const ops = operationLines(r.stdout);
-    expect(ops).toHaveLength(10);
+    expect(ops).toHaveLength(20); // ten per version, v1alpha2 and v1alpha
     for (const line of ops) expect(line).toMatch(/exercised [\d,]*\b401\b/);
     const anonymous = proxy.requests.filter((q) => q.headers['x-apoxy-api-key'] === undefined);
-    expect(anonymous).toHaveLength(10);
+    expect(anonymous).toHaveLength(20);
     for (const q of anonymous) {
       expect(q.headers['x-apoxy-project-id']).toBe('p1');
       expect(q.headers.authorization).toBeUndefined();

@@ -12,7 +12,7 @@ import { CREDENTIAL_HEADER, send, withoutCredentials, type Target } from './clie
 import { cleanup, type CleanupReport } from './cleanup.js';
 import { markKnown, type Divergence } from './divergences.js';
 import { declaredFeatures, probeFeatures, type Features } from './features.js';
-import { BASE, guard, selectorFor, UnsafeRequest, type Scope } from './safety.js';
+import { BASE, guard, objectName, selectorFor, UnsafeRequest, type Scope } from './safety.js';
 import { getPath, mismatch, substitute, type Vars } from './template.js';
 import type { Exchange, Expectation, Failure, Profile, RequestSpec, Scenario, ScenarioResult, Step, WatchSpec } from './types.js';
 
@@ -141,7 +141,7 @@ async function exchange(ctx: Ctx, stepName: string, spec: RequestSpec, opts: { s
     // A completed delete: a Success Status (an object answer means finalizers keep it).
     const b = ex.body as Record<string, unknown> | undefined;
     if (r.method === 'DELETE' && op?.action === 'delete' && b?.kind === 'Status' && !query.dryRun) {
-      const name = decodeURIComponent(r.path.slice(BASE.length + 1));
+      const name = objectName(r.path)!;
       ctx.uids.deleted(name, (b.details as Record<string, string> | undefined)?.uid, `${stepName}`);
     }
     if (r.method === 'DELETE' && op?.action === 'deletecollection' && !query.dryRun) {
@@ -224,12 +224,13 @@ interface WatchEvent {
 async function runWatchStep(ctx: Ctx, step: Step) {
   const w = step.watch as WatchSpec;
   const query = stringifyQuery(substitute({ ...(w.query ?? {}), watch: '1' }, ctx.vars));
-  const { query: q } = guard('GET', BASE, query, undefined, undefined, ctx.scope);
-  const url = `${ctx.o.target.base}${BASE}${qs(q)}`;
+  const path = substitute(w.path ?? BASE, ctx.vars);
+  const { query: q } = guard('GET', path, query, undefined, undefined, ctx.scope);
+  const url = `${ctx.o.target.base}${path}${qs(q)}`;
   const timeout = w.timeoutMs ?? 2000;
   const abort = new AbortController();
   const signals = AbortSignal.any([abort.signal, ...(ctx.o.signal ? [ctx.o.signal] : [])]);
-  const op = ctx.matcher.match('GET', BASE);
+  const op = ctx.matcher.match('GET', path);
   const headers = { ...ctx.o.target.headers, accept: 'application/json' };
   // Only the wait for the response headers has a deadline here; the stream is ended below.
   const headersDeadline = setTimeout(() => abort.abort(), ctx.o.requestTimeoutMs ?? 5000);

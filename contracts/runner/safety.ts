@@ -2,7 +2,9 @@
  * What keeps a run safe against production: every object it creates is named
  * `<run id>-…` and labelled `contracts.apoxy.dev/run=<run id>`; every list, watch and Delete
  * All carries the run's label selector; no request names an object outside the run's prefix.
- * The runner calls guard() on every request it builds, scenarios cannot opt out.
+ * The runner calls guard() on every request it builds, scenarios cannot opt out. The same
+ * holds for the Backend collection in any version (`/apis/core.apoxy.dev/<version>/backends`):
+ * every version serves the same objects.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -10,6 +12,19 @@ export const RUN_LABEL = 'contracts.apoxy.dev/run';
 export const SCENARIO_LABEL = 'contracts.apoxy.dev/scenario';
 export const API_PREFIX = '/apis/core.apoxy.dev/v1alpha2';
 export const BASE = `${API_PREFIX}/backends`;
+/** The Backend collection in any version, and what follows it. */
+const COLLECTION = /^(\/apis\/core\.apoxy\.dev\/[a-z0-9]+\/backends)(\/.*)?$/;
+
+/** The Backend collection path in another version (`${base:v1alpha}` in scenarios). */
+export function baseIn(version: string): string {
+  return BASE.replace(/[^/]+(?=\/backends$)/, version);
+}
+
+/** The object name a path under a Backend collection names (undefined for the collection). */
+export function objectName(path: string): string | undefined {
+  const rest = COLLECTION.exec(path)?.[2];
+  return rest ? decodeURIComponent(rest.slice(1).split('/')[0]) : undefined;
+}
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -55,10 +70,11 @@ export function guard(
   body: unknown,
   scope: Scope,
 ): { query: Record<string, string>; body: unknown } {
-  if (path !== BASE && !path.startsWith(BASE + '/')) throw new UnsafeRequest(`${path} is outside ${BASE}`);
-  const rest = path.slice(BASE.length + 1);
+  const collection = COLLECTION.exec(path);
+  if (!collection) throw new UnsafeRequest(`${path} is outside ${BASE} (or the same collection in another version)`);
+  const rest = (collection[2] ?? '').slice(1);
   const prefix = `${scope.runId}-`;
-  if (path === BASE) {
+  if (!collection[2]) {
     if (method === 'GET' || method === 'DELETE') {
       // Lists, watches and Delete All only ever see the run's own objects.
       const sel = query.labelSelector ? `${query.labelSelector},${selectorFor(scope)}` : selectorFor(scope);

@@ -2,12 +2,14 @@
  * Placeholders and JSON paths of the scenario language.
  *
  * `${name:web}` → `<run id>-<scenario no>-web` (every object a run creates is named so);
- * `${run}` → the run id; `${base}` → the Backend collection path; `${label}` → the run's label
+ * `${run}` → the run id; `${base}` → the Backend collection path; `${base:v1alpha}` → the same
+ * collection in another served version; `${label}` → the run's label
  * selector; `${filler:N}` → N characters `x` (an oversized body without a huge file);
  * `${x}` → the value captured as `x` by an earlier step. A string that is exactly one
  * placeholder keeps the captured value's type (numbers stay numbers).
  */
 import { isDeepStrictEqual } from 'node:util';
+import { baseIn } from './safety.js';
 
 /** The largest `${filler:N}`: a little over the 3 MiB request limit is all a scenario needs. */
 export const MAX_FILLER = 16 * 1024 * 1024;
@@ -32,6 +34,7 @@ function lookup(key: string, vars: Vars): unknown {
   if (key === 'run') return vars.run;
   if (key === 'prefix') return vars.prefix;
   if (key === 'base') return vars.base;
+  if (key.startsWith('base:')) return baseIn(key.slice(5));
   if (key === 'label') return vars.label;
   if (key in vars.captures) return vars.captures[key];
   throw new Error(`unknown placeholder \${${key}} (not captured by an earlier step?)`);

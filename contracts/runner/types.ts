@@ -42,6 +42,8 @@ export interface WatchEventExpectation {
 }
 
 export interface WatchSpec {
+  /** Collection to watch (default `${base}`; `${base:v1alpha}` watches through another version). */
+  path?: string;
   /** Query of the watch request (watch=1 and the run's label selector are added). */
   query?: Record<string, string | number | boolean>;
   /** Steps run while the watch is open. */
