@@ -138,6 +138,20 @@ async function main(): Promise<void> {
     record('GET one Backend', getEmu!);
     record('list 100 Backends (limit=100)', await load({ url: `${emu.url}${BACKENDS}?limit=100` }));
     record('list 1,000 Backends', await load({ url: `${emu.url}${BACKENDS}` }));
+    // Reads through v1alpha convert from the stored v1alpha2 objects: once per object, then the
+    // converted copy (and its JSON) is reused. Alternated with the same reads through v1alpha2.
+    const V1ALPHA = BACKENDS.replace('/v1alpha2/', '/v1alpha/');
+    const versus: Record<string, (LoadResult | undefined)[]> = { 'GET one Backend': [], 'list 1,000 Backends': [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, base] of [BACKENDS, V1ALPHA].entries()) {
+        versus['GET one Backend'][i] = best(versus['GET one Backend'][i], await load({ url: `${emu.url}${base}/b-00500` }));
+        versus['list 1,000 Backends'][i] = best(versus['list 1,000 Backends'][i], await load({ url: `${emu.url}${base}` }));
+      }
+    }
+    for (const [what, [v2, v1]] of Object.entries(versus)) {
+      record(`${what} through v1alpha`, v1!);
+      rows.push({ name: `${what}: ratio v1alpha / v1alpha2`, value: fmt(v1!.rps / v2!.rps, 2), target: '≥ 0.90' });
+    }
     const create = await createRound(emu.url, 'c-');
     record('create', create);
     let flip = 0;

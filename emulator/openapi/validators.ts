@@ -72,6 +72,12 @@ function withSchemas(ajv: AjvInstance, schemas: Record<string, unknown>): AjvIns
 
 const ref = (key: string) => ({ $ref: `openapi#/components/schemas/${key}` });
 
+/** A kind's validator in one Ajv view, compiled the first time it is asked for. */
+function compiledOnUse(ajv: AjvInstance, schemaKey: string): () => ValidateFunction {
+  let fn: ValidateFunction | undefined;
+  return () => (fn ??= ajv.compile(ref(schemaKey)));
+}
+
 /** `/spec/endpoints/0/fqdn` → `spec.endpoints[0].fqdn` (Kubernetes field path). */
 export function fieldPath(instancePath: string, extra?: string): string {
   const segs = instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -145,9 +151,12 @@ export function compileValidators(doc: ApiDocument): Validators {
 
   function makeCodec(gvk: GroupVersionKind): KindCodec {
     const schemaKey = doc.schemaKeyForKind(gvk);
-    const decodeFn = decodeAjv.compile(ref(schemaKey));
-    const contractFn = contractAjv.compile(ref(schemaKey));
-    const defaultsFn = defaultsAjv.compile(ref(schemaKey));
+    // The decode view is compiled now (every request body meets it); the contract views only
+    // when first used, which profile apoxy never does: start-up does not pay for them.
+    const decodeFn = compiledOnUse(decodeAjv, schemaKey);
+    decodeFn();
+    const contractFn = compiledOnUse(contractAjv, schemaKey);
+    const defaultsFn = compiledOnUse(defaultsAjv, schemaKey);
     const root = { $ref: `#/components/schemas/${schemaKey}` };
     return {
       gvk,
@@ -155,8 +164,9 @@ export function compileValidators(doc: ApiDocument): Validators {
       fieldOrder: goFieldOrder(Object.keys((schemas[schemaKey] as Schema).properties ?? {})),
       decode(obj) {
         const unknownFields = pruneUnknownFields(schemas, root, obj);
-        if (!decodeFn(obj)) {
-          const e = firstDecodeError(decodeFn.errors ?? []);
+        const decode = decodeFn();
+        if (!decode(obj)) {
+          const e = firstDecodeError(decode.errors ?? []);
           return { error: goDecodeMessage(schemas, schemaKey, e), unknownFields };
         }
         mapFormat(schemas, root, obj, 'duration', canonicalGoDuration);
@@ -167,11 +177,12 @@ export function compileValidators(doc: ApiDocument): Validators {
         // inside them apply even when the client left them out.
         const view = structuredClone(obj);
         fillStructDefaults(schemas, root, view);
-        if (contractFn(view)) return [];
-        return (contractFn.errors ?? []).map(contractError).filter((e): e is FieldError => !!e);
+        const contract = contractFn();
+        if (contract(view)) return [];
+        return (contract.errors ?? []).map(contractError).filter((e): e is FieldError => !!e);
       },
       applyDefaults(obj) {
-        defaultsFn(obj); // assigns defaults; its verdict is contract()'s business
+        defaultsFn()(obj); // assigns defaults; its verdict is contract()'s business
       },
     };
   }
