@@ -18,7 +18,7 @@ import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStar
 const USAGE = `Usage: apoxy-emulator <command> [options]
 
 Commands:
-  serve              Serve the emulated Apoxy Core API (core.apoxy.dev/v1alpha2 Backend)
+  serve              Serve the emulated Apoxy Core API (core.apoxy.dev Backend, v1alpha2 and v1alpha)
   kubeconfig         Print a kubeconfig for a running emulator (kubectl, client-go, client-node)
 ${ADMIN_USAGE}
 Options for serve:
