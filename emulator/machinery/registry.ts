@@ -104,11 +104,6 @@ export class ResourceRegistry {
     return this.versions.find((v) => v.apiVersion === apiVersion);
   }
 
-  /** The version objects are stored in. */
-  get storageVersion(): ServedVersion {
-    return this.storage;
-  }
-
   get store(): Store {
     return this.rt.store;
   }
