@@ -2,7 +2,7 @@
  * kubectl 1.28, the last release that reads /openapi/v2 (gnostic protobuf) for client-side
  * validation, `explain` and `diff`, against a running emulator: create and apply with validation
  * on, explain, diff, and client-side apply's strategic merge patch computed from the schema's
- * patch strategies. The binary sits beside the /usr/bin/kubectl dispatcher
+ * patch strategies; the same through core.apoxy.dev/v1alpha. The binary sits beside the /usr/bin/kubectl dispatcher
  * (KUBECTL_1_28=/path/to/kubectl overrides it).
  *
  * With CI=true these tests run and fail without the binary; elsewhere it being missing skips them
@@ -56,9 +56,9 @@ describe.skipIf(!present && !CI)('kubectl 1.28 (OpenAPI v2) against the emulator
     });
   }
 
-  function manifest(name: string, body: Record<string, unknown>): string {
+  function manifest(name: string, body: Record<string, unknown>, apiVersion = 'core.apoxy.dev/v1alpha2'): string {
     const file = join(dir, `${name}-${Math.random().toString(36).slice(2)}.yaml`);
-    writeFileSync(file, JSON.stringify({ apiVersion: 'core.apoxy.dev/v1alpha2', kind: 'Backend', metadata: { name, ...(body.metadata as object) }, spec: body.spec }));
+    writeFileSync(file, JSON.stringify({ apiVersion, kind: 'Backend', metadata: { name, ...(body.metadata as object) }, spec: body.spec }));
     return file;
   }
 
@@ -127,5 +127,37 @@ describe.skipIf(!present && !CI)('kubectl 1.28 (OpenAPI v2) against the emulator
     expect(changed.stdout).toMatch(/^\+  protocol: tls$/m);
     // diff is a dry run: nothing changed.
     expect((await call('GET', `${GROUP_PATH}/k28-diff`)).body.spec.protocol).toBe('h2');
+  });
+
+  it('through v1alpha: create and apply with validation on, diff, and explain of v1alpha\'s schema (v3 and v2)', async () => {
+    const V1ALPHA = 'core.apoxy.dev/v1alpha';
+    const spec = { endpoints: [{ fqdn: 'v1.example.com' }], protocol: 'H2' };
+    const created = await kubectl('create', '-f', manifest('k28-v1', { spec }, V1ALPHA));
+    expect(created, created.stderr).toMatchObject({ code: 0, stdout: 'backend.core.apoxy.dev/k28-v1 created\n' });
+    const stored = (await call('GET', `${GROUP_PATH}/k28-v1`)).body;
+    expect(stored.spec.protocol).toBe('h2');
+    expect(stored.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'kubectl-create', apiVersion: V1ALPHA })]);
+    const file = manifest('k28-v1-strict', { spec: { ...spec, foo: 1 } }, V1ALPHA);
+    const bad = await kubectl('create', '-f', file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(`Error from server (BadRequest): error when creating "${file}": Backend in version "v1alpha" cannot be handled as a Backend: strict decoding error: unknown field "spec.foo"\n`);
+
+    const applied = await kubectl('apply', '-f', manifest('k28-v1-apply', { spec }, V1ALPHA));
+    expect(applied, applied.stderr).toMatchObject({ code: 0, stdout: 'backend.core.apoxy.dev/k28-v1-apply created\n' });
+    const edited = manifest('k28-v1-apply', { spec: { ...spec, protocol: 'tls' } }, V1ALPHA);
+    const diff = await kubectl('diff', '-f', edited);
+    expect(diff.code, diff.stderr).toBe(1);
+    expect(diff.stdout).toMatch(/^-  protocol: h2$/m);
+    expect(diff.stdout).toMatch(/^\+  protocol: tls$/m);
+    expect(await kubectl('apply', '-f', edited)).toMatchObject({ code: 0, stdout: 'backend.core.apoxy.dev/k28-v1-apply configured\n' });
+    expect((await call('GET', `${GROUP_PATH}/k28-v1-apply`)).body.spec.protocol).toBe('tls');
+
+    const v3 = await kubectl('explain', 'backends', '--api-version', V1ALPHA);
+    expect(v3.code, v3.stderr).toBe(0);
+    expect(v3.stdout).toMatch(/^VERSION:\s+v1alpha$/m);
+    const v2 = await kubectl('explain', 'backends.spec', '--api-version', V1ALPHA, '--output=plaintext-openapiv2');
+    expect(v2.code, v2.stderr).toBe(0);
+    expect(v2.stdout).toMatch(/^VERSION: +core\.apoxy\.dev\/v1alpha$/m);
+    expect(v2.stdout).toContain('Protocol defines a protocol to use for the backend.');
   });
 });
