@@ -75,6 +75,12 @@ describe('v1alpha and v1alpha2 share one store', () => {
     await api.post(BASE).send(backend('n', {})).expect(201);
     await api.patch(`${BASE}/n`).set('Content-Type', 'application/json-patch+json').send([{ op: 'add', path: '/spec/endpoints/-', value: { ip: '10.0.0.7' } }]).expect(422);
 
+    // Strategic merge through v1alpha follows v1alpha's schema: finalizers merge.
+    await api.patch(`${V1ALPHA}/a`).set('Content-Type', 'application/strategic-merge-patch+json').send({ metadata: { finalizers: ['example.com/a'] } }).expect(200);
+    const smp = await api.patch(`${V1ALPHA}/a`).set('Content-Type', 'application/strategic-merge-patch+json').send({ metadata: { finalizers: ['example.com/b'] } }).expect(200);
+    expect([...smp.body.metadata.finalizers].sort()).toEqual(['example.com/a', 'example.com/b']);
+    await api.patch(`${V1ALPHA}/a`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { finalizers: null } }).expect(200);
+
     const merged = await api.patch(`${V1ALPHA}/a`).set('Content-Type', 'application/merge-patch+json').send({ spec: { protocol: 'TLS' } }).expect(200);
     expect(merged.body.spec.protocol).toBe('tls');
     const current = (await api.get(`${BASE}/a`).expect(200)).body;
