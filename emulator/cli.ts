@@ -1,8 +1,7 @@
 /**
- * apoxy-emulator: serve the emulated Apoxy API.
- *
- *   apoxy-emulator serve [--port 8080] [--host 127.0.0.1] [--data .data/backends.json | --in-memory]
- *                        [--profile apoxy|documented] [--seed <file or folder>]...
+ * apoxy-emulator: the executable. `serve` runs the emulated Apoxy API, `kubeconfig` prints a
+ * kubeconfig for it, `seed|reset|snapshot` drive a running one (cli/admin-commands.ts). USAGE
+ * below is the one help text; docs/ include its output, checked by test/docs.test.ts.
  */
 import { parseArgs } from 'node:util';
 import { createEmulator } from './emulator.js';
@@ -12,8 +11,9 @@ import { API_KEY_ENV } from './http/auth.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles, type TlsOption } from './http/tls.js';
 import { kubeconfig } from './kubeconfig.js';
-import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './admin-client.js';
-import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './simulate/serve-flags.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './cli/admin-commands.js';
+import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './cli/harness-flags.js';
+import { usageError } from './cli/usage-error.js';
 
 const USAGE = `Usage: apoxy-emulator <command> [options]
 
@@ -44,8 +44,6 @@ Options for kubeconfig:
   --name <name>      Cluster, user and context name (default apoxy-emulator)
 `;
 
-class UsageError extends Error {}
-
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 function parseServe(argv: string[]) {
@@ -69,12 +67,12 @@ function parseServe(argv: string[]) {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  if (!/^\d+$/.test(values.port!) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(values.port)}`);
-  if (values.profile !== 'apoxy' && values.profile !== 'documented') throw new UsageError(`--profile must be apoxy or documented, got ${JSON.stringify(values.profile)}`);
-  if (values['in-memory'] && values.data) throw new UsageError('--data and --in-memory cannot be used together');
-  if (!values.cert !== !values.key) throw new UsageError('--cert and --key must be given together');
-  if (values.tls && values.cert) throw new UsageError('--tls makes its own certificate; do not combine it with --cert/--key');
+  if (positionals.length) throw usageError(`unexpected argument: ${positionals[0]}`);
+  if (!/^\d+$/.test(values.port!) || Number(values.port) > 65535) throw usageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(values.port)}`);
+  if (values.profile !== 'apoxy' && values.profile !== 'documented') throw usageError(`--profile must be apoxy or documented, got ${JSON.stringify(values.profile)}`);
+  if (values['in-memory'] && values.data) throw usageError('--data and --in-memory cannot be used together');
+  if (!values.cert !== !values.key) throw usageError('--cert and --key must be given together');
+  if (values.tls && values.cert) throw usageError('--tls makes its own certificate; do not combine it with --cert/--key');
   return {
     help: values.help!,
     port: Number(values.port),
@@ -168,12 +166,12 @@ function printKubeconfig(argv: string[]): void {
     process.stdout.write(USAGE);
     return;
   }
-  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  if (positionals.length) throw usageError(`unexpected argument: ${positionals[0]}`);
   let text: string;
   try {
     text = kubeconfig({ server: values.server!, name: values.name, token: values.token || process.env[API_KEY_ENV] || undefined });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw usageError((e as Error).message);
   }
   process.stdout.write(text);
 }
@@ -192,10 +190,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await adminCommand(command, rest, API_KEY_ENV);
       return;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    throw usageError(`unknown command ${JSON.stringify(command)}`);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (e instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`apoxy-emulator: ${(e as Error).message}\nRun 'apoxy-emulator --help' for usage.\n`);
       process.exit(2);
     }

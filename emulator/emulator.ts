@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
@@ -18,56 +18,24 @@ import { systemRoutes } from './http/system.js';
 import { discoveryRoutes } from './http/discovery.js';
 import { openapiRoutes } from './http/openapi-served.js';
 import { openapiV2Routes } from './http/openapi-v2-served.js';
-import { createTlsServer, resolveTls, type TlsOption } from './http/tls.js';
+import { createTlsServer, resolveTls } from './http/tls.js';
 import { apiKeyAuth } from './http/auth.js';
-import { closeGracefully, createLimitedServer, httpLimits, type HttpLimits } from './http/limits.js';
-import type { EmulatorContext, MiddlewareModule, RouteModule } from './context.js';
+import { closeGracefully, createLimitedServer, httpLimits } from './http/limits.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { RequestLog, requestLogging } from './http/request-log.js';
+import type { EmulatorContext } from './context.js';
+import type { EmulatorOptions } from './options.js';
 import { resources } from './resources/index.js';
-import type { Profile } from './resources/types.js';
+import type { Profile, ResourceDefinition } from './resources/types.js';
 import { openStore, type Store } from './store/index.js';
 import { readManifests, seedObjects, type SeedResult } from './seed.js';
-import { adminRoutes, RequestLog, requestLogging } from './http/admin.js';
 import { FaultInjector } from './faults/injector.js';
 import { faultGate } from './faults/middleware.js';
-import { normalizeConfig, type FaultConfig, type FaultRuleSpec } from './faults/rules.js';
+import { normalizeConfig } from './faults/rules.js';
 import { ControllableClock, durationMs, parseRfc3339 } from './simulate/clock.js';
 import { seededRandomness } from './simulate/determinism.js';
 import { simulateReady, type ReadySimulator } from './simulate/ready.js';
 import type { StoreState } from './store/types.js';
-
-export interface EmulatorOptions {
-  /** JSON data file; omitted means in memory. */
-  dataFile?: string;
-  /** `apoxy` (default): behave like the real server. `documented`: the published contract. */
-  profile?: Profile;
-  /** Manifest files or folders to seed at start-up. */
-  seed?: string | string[];
-  /** Check every API response against openapi.yaml and throw on a mismatch (tests). */
-  validateResponses?: boolean;
-  /** Clock and randomness, for reproducible responses. */
-  clock?: () => Date;
-  random?: () => number;
-  uuid?: () => string;
-  /** Watch tuning. */
-  watchBookmarkIntervalMs?: number;
-  watchHistory?: number;
-  /** When set, every request except health checks must carry this key (X-Apoxy-API-Key or Bearer). */
-  apiKey?: string;
-  /** Header size, slow-client timeouts, concurrent watches (defaults in http/limits.ts). */
-  limits?: Partial<HttpLimits>;
-  /** Serve HTTPS: a given certificate and key, or `self-signed` (made when listen() starts). */
-  tls?: TlsOption;
-  /** Freezes the clock at this instant (`--clock fixed:`); move it with `emulator.clock` or `/_emulator/clock`. */
-  fixedClock?: Date | string;
-  /** Seeds uids, generateName suffixes and fault rules (`--random-seed`), for reproducible responses. */
-  randomSeed?: number | string;
-  /** Fault rules active from the start (`--faults`). */
-  faults?: FaultConfig | FaultRuleSpec[];
-  /** Sets a Ready condition this long after each create or spec change (`--simulate-ready`): ms or a Go duration. */
-  simulateReady?: number | string;
-  /** How many recent requests `/_emulator/requests` keeps (default 1000). */
-  requestLogSize?: number;
-}
 
 export interface Emulator {
   readonly app: Express;
@@ -100,29 +68,47 @@ export interface Emulator {
   restore(state: StoreState): Promise<void>;
 }
 
-let cachedDoc: { doc: ApiDocument; validators: Validators } | undefined;
-
-/** openapi.yaml is read and compiled once per process, however many emulators a test starts. */
-function documentAndValidators() {
-  if (!cachedDoc) {
-    const doc = loadDocument();
-    cachedDoc = { doc, validators: compileValidators(doc) };
-  }
-  return cachedDoc;
+/**
+ * What an emulator serves: openapi.yaml (read and compiled once) and the resources it
+ * describes. The shipped one is openapi.yaml with the definitions of resources/index.ts; a test
+ * may describe another (see test/adding-a-resource.test.ts).
+ */
+export interface ServedApi {
+  doc: ApiDocument;
+  validators: Validators;
+  resources: ResourceDefinition[];
 }
 
-export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const { doc, validators } = documentAndValidators();
+/** Reads and compiles a document for the given resource definitions. */
+export function describeApi(documentFile: string | undefined, defs: ResourceDefinition[]): ServedApi {
+  const doc = loadDocument(documentFile);
+  return { doc, validators: compileValidators(doc), resources: defs };
+}
+
+let shipped: ServedApi | undefined;
+
+/** The package's own API, read and compiled once per process, however many emulators a test starts. */
+function shippedApi(): ServedApi {
+  return (shipped ??= describeApi(undefined, resources));
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return emulate(shippedApi(), options);
+}
+
+/** An emulator of any described API; createEmulator() is this with the shipped one. */
+export async function emulate(api: ServedApi, options: EmulatorOptions = {}): Promise<Emulator> {
   const store = await openStore(options.dataFile);
   try {
-    return await assemble(options, doc, validators, store);
+    return await assemble(options, api, store);
   } catch (e) {
     await store.close(); // a bad option must not leave the data file locked
     throw e;
   }
 }
 
-async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: Validators, store: Store): Promise<Emulator> {
+async function assemble(options: EmulatorOptions, api: ServedApi, store: Store): Promise<Emulator> {
+  const { doc, validators } = api;
   const profile = options.profile ?? 'apoxy';
   const clock = new ControllableClock(typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock, options.clock);
   const seededRandom = options.randomSeed !== undefined ? seededRandomness(options.randomSeed) : undefined;
@@ -134,7 +120,7 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
     uuid: options.uuid ?? seededRandom?.uuid ?? randomUUID,
   };
   const registries = new Map<string, ResourceRegistry>();
-  for (const def of resources) {
+  for (const def of api.resources) {
     // Every version of a resource from one store: each decodes with its own schema in openapi.yaml.
     const versions = def.versions.map((v) => {
       const codec = validators.codec({ group: def.group, version: v.name, kind: def.kind });
@@ -150,30 +136,30 @@ async function assemble(options: EmulatorOptions, doc: ApiDocument, validators: 
   const faults = new FaultInjector(options.randomSeed ?? 0, options.faults ? normalizeConfig(options.faults) : undefined, new Set(doc.operations.map((o) => o.operationId)));
   const reset = async () => {
     const durable: Promise<void>[] = [];
-    for (const def of resources) {
-      for (const obj of [...store.list(def.plural)]) durable.push(store.commit({ op: 'delete', resource: def.plural, name: obj.metadata.name! }).durable);
+    for (const plural of registries.keys()) {
+      for (const obj of [...store.list(plural)]) durable.push(store.commit({ op: 'delete', resource: plural, name: obj.metadata.name! }).durable);
     }
     await Promise.all(durable);
   };
   const seed = (manifests: unknown[]) => seedObjects(doc, registries, manifests);
-  const admin = adminRoutes({ reset, seed, requests, faults, clock });
-  // Middleware every request passes first; then the resource API; then the other routes.
-  // Each module is self-contained.
-  const middleware: MiddlewareModule[] = [requestLogging(requests, clock.now), apiKeyAuth];
-  const routes: RouteModule[] = [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes];
-  const app = createApp({
-    doc,
-    registries,
-    hub,
-    clock: rt.clock,
-    watchLimits: {
-      bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000,
-      defaultTimeoutMs: 30 * 60_000,
-      maxWatches: httpLimits(options.limits).maxWatches,
+  const admin = adminRoutes({
+    reset,
+    seed,
+    requests,
+    clock,
+    faults: {
+      report: () => faults.report(),
+      replace: (config) => faults.replace(normalizeConfig(config)),
+      add: (config) => faults.add(normalizeConfig(config)),
+      clear: () => faults.clear(),
     },
-    before: middleware.map((m) => m(ctx)).filter((h): h is RequestHandler => h !== undefined),
-    after: routes.map((m) => (a) => m(a, ctx)),
-    gates: [faultGate(ctx, faults)],
+  });
+  // Middleware every request passes first; then the resource API (each route behind the fault
+  // gate); then the other routes. Each module is self-contained and gets the one context.
+  const app = createApp(ctx, {
+    middleware: [requestLogging(requests, clock.now), apiKeyAuth],
+    gates: [faultGate(faults)],
+    routes: [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes],
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {
           for (const p of validators.checkResponse(op.operationId, status, ct, body, profile)) responseProblems.push(`${op.operationId} ${status}: ${p}`);

@@ -1,5 +1,6 @@
 /** The package's programmatic entry: `import { createEmulator } from 'apoxy-emulator'`. */
-export { createEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+export { createEmulator, type Emulator } from './emulator.js';
+export type { EmulatorOptions } from './options.js';
 export type { Profile, KubeObject, ResourceDefinition } from './resources/types.js';
 export type { StatusBody } from './machinery/status.js';
 export type { SeedResult } from './seed.js';

@@ -12,7 +12,8 @@
  *   const emu = useEmulator({ hooks: { beforeAll: before, beforeEach, afterAll: after } });
  */
 import { AdminClient } from './admin-client.js';
-import { createEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
+import { createEmulator, type Emulator } from './emulator.js';
+import type { EmulatorOptions } from './options.js';
 import { normalizeConfig } from './faults/rules.js';
 import { parseRfc3339 } from './simulate/clock.js';
 

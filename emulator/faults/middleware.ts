@@ -1,14 +1,16 @@
 /**
  * Express wiring of fault injection: a gate on each API route (so the operation, the name from
- * the path and the body already read are at hand), which asks the injector, then delays,
- * answers with the injected Status, or marks a watch to be cut (read by http/watch.ts).
+ * the path and the body already read are at hand), which asks the injector, then delays, fails
+ * the request with the injected Status (the app writes it, as it writes every error), or marks
+ * a watch to be cut. What the HTTP layer reads back goes through res.locals keys named in
+ * shared-names.ts: faults and http do not import each other.
  */
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { parse as parseYaml } from 'yaml';
-import type { EmulatorContext } from '../context.js';
+import type { GateModule } from '../context.js';
 import type { Operation } from '../openapi/document.js';
-import { sendError } from '../http/respond.js';
 import { GO_TRUE } from '../machinery/options.js';
+import { CUT_WATCH_AFTER_EVENTS, FIRED_FAULTS } from '../shared-names.js';
 import type { FaultInjector } from './injector.js';
 
 const VERB_OF_ACTION: Record<Operation['action'], string> = {
@@ -20,10 +22,6 @@ const VERB_OF_ACTION: Record<Operation['action'], string> = {
   delete: 'delete',
   deletecollection: 'deletecollection',
 };
-
-/** `res.locals` keys other modules read. */
-export const FIRED_FAULTS = 'firedFaults';
-export const CUT_WATCH_AFTER_EVENTS = 'cutWatchAfterEvents';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,8 +40,8 @@ function labelsOfBody(body: unknown): { name?: string; labels?: Record<string, s
 }
 
 /** The gate for one operation: a single check while no rule is set. */
-export function faultGate(ctx: EmulatorContext, injector: FaultInjector): (op: Operation) => RequestHandler {
-  return (op) => async (req: Request, res: Response, next: NextFunction) => {
+export function faultGate(injector: FaultInjector): GateModule {
+  return (ctx) => (op) => async (req: Request, res: Response, next: NextFunction) => {
     if (!injector.activeRules) return next();
     const watch = op.action === 'list' && GO_TRUE.has(String(req.query.watch));
     const verb = watch ? 'watch' : VERB_OF_ACTION[op.action];
@@ -64,11 +62,11 @@ export function faultGate(ctx: EmulatorContext, injector: FaultInjector): (op: O
       if (!decision) return next();
       res.locals[FIRED_FAULTS] = decision.fired;
       if (decision.latencyMs) await sleep(decision.latencyMs);
-      if (decision.error) return sendError(res, decision.error);
+      if (decision.error) return next(decision.error);
       if (decision.cutWatchAfterEvents !== undefined) res.locals[CUT_WATCH_AFTER_EVENTS] = decision.cutWatchAfterEvents;
       next();
     } catch (e) {
-      sendError(res, e);
+      next(e);
     }
   };
 }

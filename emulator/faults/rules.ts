@@ -13,7 +13,8 @@
  */
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { parseLabelSelector, type LabelSelector } from '../machinery/labels.js';
+import { parseLabelSelector, type LabelSelector } from '../machinery/label-selector.js';
+import { StatusError } from '../machinery/status.js';
 import { durationMs } from '../simulate/clock.js';
 
 /** Kubernetes verbs (kube-apiserver's RequestInfo.Verb), matched besides operationIds. */
@@ -90,7 +91,15 @@ const configSchema = {
 
 const validateConfig = new Ajv({ allErrors: false }).compile<FaultConfig>(configSchema);
 
-export class FaultConfigError extends Error {}
+/**
+ * Rules that do not make sense. A 400 BadRequest Status when they came through the admin API;
+ * the CLI prints the message.
+ */
+export class FaultConfigError extends StatusError {
+  constructor(message: string) {
+    super(400, 'BadRequest', message);
+  }
+}
 
 /** Accepts `{seed?, rules: [...]}`, a bare array of rules, or one rule. */
 export function normalizeConfig(value: unknown): FaultConfig {

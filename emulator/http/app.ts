@@ -5,39 +5,30 @@
  * Paths the document serves answer 405 to other methods; anything else is a Kubernetes 404.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { EmulatorContext, GateModule, MiddlewareModule, RouteModule } from '../context.js';
 import type { ApiDocument, Operation } from '../openapi/document.js';
 import type { ApiRequest, ApiResponse, ResourceRegistry, ListBody } from '../machinery/registry.js';
 import type { ServedVersion } from '../machinery/served-version.js';
 import { parseQuery } from '../machinery/options.js';
 import { errors } from '../machinery/status.js';
-import type { WatchHub } from '../machinery/watch.js';
 import { parseIncludeObject, toTable } from '../machinery/table.js';
 import type { KubeObject } from '../resources/types.js';
+import { MAX_BODY_BYTES } from '../shared-names.js';
 import { mediaTypeOf, negotiate, wantsPretty, type Negotiated } from './negotiation.js';
 import { send, sendError, toStatusError } from './respond.js';
-import { serveWatch, type WatchLimits } from './watch.js';
+import { serveWatch, watchLimits } from './watch.js';
 
-/** kube-apiserver's default request body limit. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
-
-export interface AppContext {
-  doc: ApiDocument;
-  registries: Map<string, ResourceRegistry>;
-  hub: WatchHub;
-  clock: () => Date;
-  watchLimits: WatchLimits;
-  /** Middleware every request passes through before the API (request log, auth, faults). */
-  before?: express.RequestHandler[];
+/** What plugs into the app besides the resource API; every module gets the one context. */
+export interface AppModules {
+  /** Middleware every request passes first (request log, API key), in this order. */
+  middleware?: MiddlewareModule[];
+  /** Steps on each API route between reading the body and the operation (fault injection). */
+  gates?: GateModule[];
   /**
    * Routes outside the resource API (health, discovery, OpenAPI, admin), mounted after it so the
    * hottest paths are matched first, and before the 404 handlers.
    */
-  after?: ((app: express.Express) => void)[];
-  /**
-   * Per-operation steps run on each API route after its body is read and before the operation
-   * (fault injection): they know which operation they guard without matching paths again.
-   */
-  gates?: ((op: Operation) => express.RequestHandler)[];
+  routes?: RouteModule[];
   /** Called with every API response in tests, to check it against openapi.yaml. */
   onResponse?: (op: Operation, status: number, contentType: string, body: unknown) => void;
 }
@@ -77,15 +68,19 @@ function asTable(reg: ResourceRegistry, version: ServedVersion, res: ApiResponse
   return toTable(reg.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, opts);
 }
 
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(ctx: EmulatorContext, modules: AppModules = {}): express.Express {
   const app = express();
+  const clock = ctx.runtime.clock;
+  const limits = watchLimits(ctx.options);
+  const onResponse = modules.onResponse;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(composeMiddleware(ctx.before ?? []));
+  app.use(composeMiddleware((modules.middleware ?? []).map((m) => m(ctx)).filter((h): h is express.RequestHandler => h !== undefined)));
 
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  const opGates = (modules.gates ?? []).map((g) => g(ctx));
   const served = new Map<string, Set<string>>();
   const routes = new Map<string, ReturnType<typeof app.route>>();
 
@@ -110,13 +105,13 @@ export function createApp(ctx: AppContext): express.Express {
         }
         const se = toStatusError(e);
         sendError(res, se, { format: neg.format }, pretty);
-        ctx.onResponse?.(op, se.code, 'application/json', se.status);
+        onResponse?.(op, se.code, 'application/json', se.status);
       };
       const answer = (result: ApiResponse) => {
         try {
-          const body = neg.table ? asTable(reg, version, result, neg, req, ctx.clock()) : version.present(result.body);
+          const body = neg.table ? asTable(reg, version, result, neg, req, clock()) : version.present(result.body);
           // Tables of either version have the one declared Table shape.
-          ctx.onResponse?.(op, result.status, neg.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', body);
+          onResponse?.(op, result.status, neg.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', body);
           send(res, result.status, body, neg, pretty, result.warnings);
         } catch (e) {
           fail(e);
@@ -133,7 +128,7 @@ export function createApp(ctx: AppContext): express.Express {
           userAgent: req.get('user-agent'),
         };
         if (op.action === 'list' && isWatch(api.query)) {
-          serveWatch(reg, version, ctx.hub, api, req, res, neg, ctx.watchLimits, ctx.clock);
+          serveWatch(reg, version, ctx.hub, api, req, res, neg, limits, clock);
           return;
         }
         // No async wrapper: a synchronous answer (get, list) is written in this same tick.
@@ -146,12 +141,12 @@ export function createApp(ctx: AppContext): express.Express {
     };
     const route = routes.get(path)!;
     // GET bodies are ignored, as kube-apiserver ignores them: not read on the hottest path.
-    const gates = (ctx.gates ?? []).map((gate) => gate(op));
+    const gates = opGates.map((gate) => gate(op));
     if (op.method === 'get') route.get(...gates, handle);
     else route[op.method](rawBody, ...gates, handle);
   }
 
-  for (const mount of ctx.after ?? []) mount(app);
+  for (const mount of modules.routes ?? []) mount(app, ctx);
 
   // Served paths, other methods: 405.
   for (const [path] of served) {

@@ -5,7 +5,7 @@
  * - request line + headers: 1 MiB (Go's DefaultMaxHeaderBytes, which kube-apiserver keeps). Go
  *   counts the request line, and so the query string, in that budget and answers 431; there is no
  *   separate URL limit and no 414. Node's parser counts the same bytes (maxHeaderSize).
- * - body: 3 MiB (MAX_BODY_BYTES in app.ts) → 413 RequestEntityTooLarge.
+ * - body: 3 MiB (MAX_BODY_BYTES in shared-names.ts) → 413 RequestEntityTooLarge.
  * - slow clients: the headers must arrive within 32 s (kube-apiserver's ReadHeaderTimeout) and
  *   the whole request within 60 s (its default --request-timeout) → 408, connection closed.
  * - concurrent watches: at most 1000 open streams (checked by the watch handler, http/watch.ts);

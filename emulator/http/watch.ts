@@ -13,8 +13,10 @@ import { errors } from '../machinery/status.js';
 import { parseResourceVersion } from '../machinery/resource-version.js';
 import type { WatchEvent, WatchHub } from '../machinery/watch.js';
 import { toTable, parseIncludeObject } from '../machinery/table.js';
+import type { EmulatorOptions } from '../options.js';
+import { CUT_WATCH_AFTER_EVENTS } from '../shared-names.js';
+import { httpLimits } from './limits.js';
 import type { Negotiated } from './negotiation.js';
-import { CUT_WATCH_AFTER_EVENTS } from '../faults/middleware.js';
 
 export interface WatchLimits {
   /** Bookmark interval for allowWatchBookmarks, in ms. */
@@ -23,6 +25,15 @@ export interface WatchLimits {
   defaultTimeoutMs: number;
   /** Open watch streams at once; one more is refused with 429 and Retry-After. */
   maxWatches: number;
+}
+
+/** Bookmarks every minute, streams ended after 30 minutes (kube-apiserver's defaults), unless the options say otherwise. */
+export function watchLimits(options: EmulatorOptions): WatchLimits {
+  return {
+    bookmarkIntervalMs: options.watchBookmarkIntervalMs ?? 60_000,
+    defaultTimeoutMs: 30 * 60_000,
+    maxWatches: httpLimits(options.limits).maxWatches,
+  };
 }
 
 export function serveWatch(reg: ResourceRegistry, version: ServedVersion, hub: WatchHub, api: ApiRequest, req: Request, res: Response, neg: Negotiated, limits: WatchLimits, now: () => Date): void {
@@ -65,8 +76,8 @@ export function serveWatch(reg: ResourceRegistry, version: ServedVersion, hub: W
     }
     return JSON.stringify({ type, object }) + '\n';
   };
-  // Fault injection (emulator/faults) may ask for the stream to be cut after N events, the way a
-  // dropped connection ends it: no final chunk, so the client sees the stream break.
+  // Fault injection (emulator/faults) may ask, through res.locals, for the stream to be cut after
+  // N events, the way a dropped connection ends it: no final chunk, so the client sees it break.
   const cutAfter = res.locals[CUT_WATCH_AFTER_EVENTS] as number | undefined;
   let sentEvents = 0;
   let cut = false;

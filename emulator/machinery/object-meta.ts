@@ -5,7 +5,7 @@
  */
 import type { ObjectMeta } from '../resources/types.js';
 import { fieldError, type FieldError } from './field-errors.js';
-import { validateAnnotations, validateFinalizers, validateLabels } from './labels.js';
+import { validateAnnotations, validateFinalizers, validateLabels } from './object-meta-validation.js';
 import { validatePathSegmentName } from './path-segment-name.js';
 
 /** rest.FillObjectMetaSystemFields after WipeObjectMetaSystemFields, and the namespace cleared. */

@@ -19,7 +19,7 @@ import { parseBody, type FieldValidation } from './decode.js';
 import type { FieldError } from './field-errors.js';
 import { fieldError } from './field-errors.js';
 import { parseFieldSelector, type FieldSelector } from './fields.js';
-import { parseLabelSelector, type LabelSelector } from './labels.js';
+import { parseLabelSelector, type LabelSelector } from './label-selector.js';
 import { defaultManager, updateManagedFields } from './managed-fields.js';
 import { serverSideApply, type ApplyTarget } from './apply.js';
 import { generateName } from './names.js';

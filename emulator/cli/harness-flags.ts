@@ -1,11 +1,14 @@
 /**
- * The `serve` flags for test harnesses (`--faults`, `--clock`, `--random-seed`, `--simulate-ready`),
- * kept here so the CLI only spreads them into its parseArgs options and its emulator options.
+ * The `serve` flags for test harnesses (`--faults`, `--clock`, `--random-seed`, `--simulate-ready`):
+ * their parseArgs options, help lines, parsing into emulator options and the note they add to
+ * the start-up line. cli.ts only spreads them into its own.
  */
 import { readFileSync } from 'node:fs';
-import type { EmulatorOptions, Emulator } from '../emulator.js';
+import type { Emulator } from '../emulator.js';
+import type { EmulatorOptions } from '../options.js';
 import { parseFaultText } from '../faults/rules.js';
-import { durationMs, parseClockFlag } from './clock.js';
+import { durationMs, parseClockFlag } from '../simulate/clock.js';
+import { usageError } from './usage-error.js';
 
 export const HARNESS_SERVE_OPTIONS = {
   faults: { type: 'string' },
@@ -21,11 +24,6 @@ export const HARNESS_SERVE_USAGE = `  --faults <file>    Fault rules (YAML/JSON)
                      Set a Ready condition on each Backend this long (Go duration) after a change
 `;
 
-/** A bad flag value: the CLI prints it with the usage hint and exits 2. */
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-}
-
 export function harnessOptions(values: { faults?: string; clock?: string; 'random-seed'?: string; 'simulate-ready'?: string }): Partial<EmulatorOptions> {
   const out: Partial<EmulatorOptions> = {};
   if (values.faults !== undefined) {
@@ -33,30 +31,30 @@ export function harnessOptions(values: { faults?: string; clock?: string; 'rando
     try {
       text = readFileSync(values.faults, 'utf8');
     } catch (e) {
-      throw usage(`--faults: cannot read ${values.faults}: ${(e as Error).message}`);
+      throw usageError(`--faults: cannot read ${values.faults}: ${(e as Error).message}`);
     }
     try {
       out.faults = parseFaultText(text);
     } catch (e) {
-      throw usage(`--faults ${values.faults}: ${(e as Error).message}`);
+      throw usageError(`--faults ${values.faults}: ${(e as Error).message}`);
     }
   }
   if (values.clock !== undefined) {
     try {
       out.fixedClock = parseClockFlag(values.clock);
     } catch (e) {
-      throw usage((e as Error).message);
+      throw usageError((e as Error).message);
     }
   }
   if (values['random-seed'] !== undefined) {
-    if (!/^-?\d+$/.test(values['random-seed'])) throw usage(`--random-seed must be an integer, got ${JSON.stringify(values['random-seed'])}`);
+    if (!/^-?\d+$/.test(values['random-seed'])) throw usageError(`--random-seed must be an integer, got ${JSON.stringify(values['random-seed'])}`);
     out.randomSeed = Number(values['random-seed']);
   }
   if (values['simulate-ready'] !== undefined) {
     try {
       durationMs(values['simulate-ready']);
     } catch (e) {
-      throw usage(`--simulate-ready: ${(e as Error).message}`);
+      throw usageError(`--simulate-ready: ${(e as Error).message}`);
     }
     out.simulateReady = values['simulate-ready'];
   }

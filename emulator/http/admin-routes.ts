@@ -2,120 +2,34 @@
  * The admin API for test harnesses, under `/_emulator/` (outside `/apis`, so never mistaken for
  * the Apoxy API): reset, seed, snapshot export/import, the recent-request log, fault rules and
  * the clock. Bodies are JSON (seed also takes YAML); every rejection is a Kubernetes Status.
+ * What the routes act on comes in as AdminControls, so this file knows the controls' shapes,
+ * not the modules behind them (faults/, simulate/).
  */
-import { parse as parseQueryString } from 'node:querystring';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { EmulatorContext, MiddlewareModule, RouteModule } from '../context.js';
+import type { EmulatorContext, RouteModule } from '../context.js';
 import { errors, StatusError } from '../machinery/status.js';
 import { parseManifests, type SeedResult } from '../seed.js';
+import { ADMIN_PREFIX, MAX_BODY_BYTES } from '../shared-names.js';
 import type { StoreState } from '../store/types.js';
-import type { FaultInjector } from '../faults/injector.js';
-import { FaultConfigError, normalizeConfig } from '../faults/rules.js';
-import { FIRED_FAULTS } from '../faults/middleware.js';
-import { durationMs, parseRfc3339, type ControllableClock } from '../simulate/clock.js';
-import { MAX_BODY_BYTES } from './app.js';
+import { durationMs, parseRfc3339, type ClockState } from '../simulate/clock.js';
+import type { RequestFilter, RequestLog } from './request-log.js';
 import { sendError } from './respond.js';
 
-export const ADMIN_PREFIX = '/_emulator';
-
-export interface RequestRecord {
-  method: string;
-  path: string;
-  query: Record<string, unknown>;
-  status: number;
-  durationMs: number;
-  /** When the request arrived, by the emulator's clock. */
-  time: string;
-  /** Ids of the fault rules that fired on it. */
-  faults?: string[];
+/** Fault rules as the admin API manages them; a bad rule set is thrown as a 400 Status. */
+export interface FaultControls {
+  report(): unknown;
+  /** Replaces every rule with those in a JSON body (`{seed?, rules}`, an array, or one rule). */
+  replace(config: unknown): void;
+  /** Adds the rules of a JSON body after the existing ones. */
+  add(config: unknown): void;
+  clear(): void;
 }
 
-export interface RequestFilter {
-  method?: string;
-  /** A path prefix. */
-  path?: string;
-  /** `404`, or a class such as `4xx`. */
-  status?: string;
-  limit?: number;
-  /** Include the admin API's own requests. */
-  includeAdmin?: boolean;
-}
-
-/**
- * What is kept per request: the raw query string and the arrival instant. Parsing and formatting
- * them waits until someone reads the log, so that logging costs the hot path almost nothing.
- */
-interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time'> {
-  rawQuery: string;
-  at: Date;
-}
-
-function publicRecord({ rawQuery, at, ...rest }: LoggedRequest): RequestRecord {
-  const r: RequestRecord = { method: rest.method, path: rest.path, query: { ...parseQueryString(rawQuery) }, status: rest.status, durationMs: rest.durationMs, time: at.toISOString() };
-  if (rest.faults) r.faults = rest.faults;
-  return r;
-}
-
-/** The recent requests, bounded: a ring buffer, newest last. */
-export class RequestLog {
-  private ring: LoggedRequest[] = [];
-  private next = 0;
-
-  constructor(readonly capacity = 1000) {}
-
-  add(r: LoggedRequest): void {
-    if (this.capacity <= 0) return; // logging turned off
-    if (this.ring.length < this.capacity) this.ring.push(r);
-    else this.ring[this.next] = r;
-    this.next = (this.next + 1) % this.capacity;
-  }
-
-  clear(): void {
-    this.ring = [];
-    this.next = 0;
-  }
-
-  list(f: RequestFilter = {}): RequestRecord[] {
-    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
-    const method = f.method?.toUpperCase();
-    const status = f.status?.toLowerCase();
-    const out = ordered.filter(
-      (r) =>
-        (f.includeAdmin || !r.path.startsWith(ADMIN_PREFIX + '/')) &&
-        (!method || r.method === method) &&
-        (!f.path || r.path.startsWith(f.path)) &&
-        (!status || (/^\dxx$/.test(status) ? Math.floor(r.status / 100) === Number(status[0]) : String(r.status) === status)),
-    );
-    return (f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out).map(publicRecord);
-  }
-}
-
-/** Mounted first: records every request once its response is over (watches included). */
-export function requestLogging(log: RequestLog, clock: () => Date): MiddlewareModule {
-  return () =>
-    (req: Request, res: Response, next: NextFunction) => {
-      const started = performance.now();
-      const at = clock();
-      // Read now: routers rewrite req.url while they handle the request.
-      const url = req.url;
-      const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
-      const rawQuery = q === -1 ? '' : url.slice(q + 1);
-      res.once('close', () => {
-        const rec: LoggedRequest = {
-          method: req.method,
-          path,
-          rawQuery,
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-          at,
-        };
-        const fired = res.locals[FIRED_FAULTS] as string[] | undefined;
-        if (fired?.length) rec.faults = fired;
-        log.add(rec);
-      });
-      next();
-    };
+/** The emulator's clock as the admin API moves it. */
+export interface ClockControls {
+  state(): ClockState;
+  advance(ms: number): void;
+  set(at: Date): void;
 }
 
 export interface AdminControls {
@@ -123,8 +37,8 @@ export interface AdminControls {
   reset(): Promise<void>;
   seed(manifests: unknown[]): Promise<SeedResult[]>;
   requests: RequestLog;
-  faults: FaultInjector;
-  clock: ControllableClock;
+  faults: FaultControls;
+  clock: ClockControls;
 }
 
 const bad = (message: string) => errors.badRequest(message);
@@ -173,7 +87,6 @@ export function adminRoutes(controls: AdminControls): RouteModule {
         const body = await fn(req, res);
         if (!res.headersSent) res.status(200).type('application/json').end(JSON.stringify(body) + '\n');
       } catch (e) {
-        if (e instanceof FaultConfigError) return sendError(res, bad(e.message));
         sendError(res, e);
       }
     };
@@ -213,11 +126,11 @@ export function adminRoutes(controls: AdminControls): RouteModule {
 
     router.get('/faults', route(() => controls.faults.report()));
     router.put('/faults', route((req) => {
-      controls.faults.replace(normalizeConfig(jsonBody(req)));
+      controls.faults.replace(jsonBody(req));
       return controls.faults.report();
     }));
     router.post('/faults', route((req) => {
-      controls.faults.add(normalizeConfig(jsonBody(req)));
+      controls.faults.add(jsonBody(req));
       return controls.faults.report();
     }));
     router.delete('/faults', route(() => {

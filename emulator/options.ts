@@ -1,0 +1,43 @@
+/**
+ * What a caller of createEmulator() (a test harness, the CLI) can set. A module of its own so
+ * that everything reading the options (the context, route modules, the CLI's flag parsing)
+ * depends on this description, not on the file that assembles the emulator.
+ */
+import type { FaultConfig, FaultRuleSpec } from './faults/rules.js';
+import type { HttpLimits } from './http/limits.js';
+import type { TlsOption } from './http/tls.js';
+import type { Profile } from './resources/types.js';
+
+export interface EmulatorOptions {
+  /** JSON data file; omitted means in memory. */
+  dataFile?: string;
+  /** `apoxy` (default): behave like the real server. `documented`: the published contract. */
+  profile?: Profile;
+  /** Manifest files or folders to seed at start-up. */
+  seed?: string | string[];
+  /** Check every API response against openapi.yaml and throw on a mismatch (tests). */
+  validateResponses?: boolean;
+  /** Clock and randomness, for reproducible responses. */
+  clock?: () => Date;
+  random?: () => number;
+  uuid?: () => string;
+  /** Watch tuning. */
+  watchBookmarkIntervalMs?: number;
+  watchHistory?: number;
+  /** When set, every request except health checks must carry this key (X-Apoxy-API-Key or Bearer). */
+  apiKey?: string;
+  /** Header size, slow-client timeouts, concurrent watches (defaults in http/limits.ts). */
+  limits?: Partial<HttpLimits>;
+  /** Serve HTTPS: a given certificate and key, or `self-signed` (made when listen() starts). */
+  tls?: TlsOption;
+  /** Freezes the clock at this instant (`--clock fixed:`); move it with `emulator.clock` or `/_emulator/clock`. */
+  fixedClock?: Date | string;
+  /** Seeds uids, generateName suffixes and fault rules (`--random-seed`), for reproducible responses. */
+  randomSeed?: number | string;
+  /** Fault rules active from the start (`--faults`). */
+  faults?: FaultConfig | FaultRuleSpec[];
+  /** Sets a Ready condition this long after each create or spec change (`--simulate-ready`): ms or a Go duration. */
+  simulateReady?: number | string;
+  /** How many recent requests `/_emulator/requests` keeps (default 1000). */
+  requestLogSize?: number;
+}
