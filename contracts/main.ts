@@ -6,7 +6,7 @@
  * 130 interrupted (after cleaning up).
  */
 import { parseArgs } from 'node:util';
-import { loadDocument } from '../emulator/openapi/document.js';
+import { readContractDocument } from './openapi/document.js';
 import { connect, fromKubeconfig, parseHeader, type TargetOptions } from './runner/client.js';
 import { diffReports, diffText } from './runner/diff.js';
 import { loadDivergences, type Divergence } from './runner/divergences.js';
@@ -174,7 +174,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const divergences: Divergence[] = values['known-divergences'] ? loadDivergences(values['known-divergences']).divergences : [];
     const timeout = values.timeout ? Number(values.timeout) : 5000;
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Usage('--timeout must be a positive number of milliseconds');
-    const doc = loadDocument();
+    const doc = readContractDocument();
     const numbering = new Map(all.map((s, i) => [s.id, i]));
     const abort = new AbortController();
     let interrupts = 0;

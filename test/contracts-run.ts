@@ -1,5 +1,5 @@
 /** Running the contract suite in-process against a URL, for the contract tests. */
-import { loadDocument } from '../emulator/openapi/document.js';
+import { readContractDocument } from '../contracts/openapi/document.js';
 import { connect } from '../contracts/runner/client.js';
 import type { Divergence } from '../contracts/runner/divergences.js';
 import { runScenarios, type RunReport } from '../contracts/runner/run.js';
@@ -7,7 +7,7 @@ import { newRunId } from '../contracts/runner/safety.js';
 import { loadScenarios, selectScenarios } from '../contracts/runner/scenarios.js';
 import type { Profile, Scenario } from '../contracts/runner/types.js';
 
-const doc = loadDocument();
+const doc = readContractDocument();
 export const ALL_SCENARIOS = loadScenarios();
 const numbering = new Map(ALL_SCENARIOS.map((s, i) => [s.id, i]));
 

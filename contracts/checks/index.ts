@@ -4,9 +4,11 @@
  * response_schema_conformance, negative_data_rejection, use_after_free,
  * ensure_resource_availability); the others are this suite's own.
  */
-import type { ApiDocument, Operation } from '../../emulator/openapi/document.js';
-import { compileValidators, type Validators } from '../../emulator/openapi/validators.js';
+import type { ContractDocument, ContractOperation } from '../openapi/document.js';
 import type { Exchange, Profile } from '../runner/types.js';
+import type { ResponseSchemas } from './response-schema.js';
+
+export { ResponseSchemas, RELAXED_UNDER_APOXY } from './response-schema.js';
 
 export const CHECKS = {
   notAServerError: 'not_a_server_error',
@@ -35,49 +37,26 @@ export interface CheckFailure {
   path?: string;
 }
 
-/**
- * Ajv validation of response bodies through the emulator's own compiled validators. One
- * Validators instance per declared content type: its response cache is keyed by the media
- * type without parameters, so a BackendList, a Table and a WatchEvent (all application/json…)
- * must not share one.
- */
-export class ResponseSchemas {
-  private byType = new Map<string, Validators>();
-  private static cache = new WeakMap<ApiDocument, ResponseSchemas>();
-  /** One per document: compiled schemas are kept across runs (diff runs twice, tests many times). */
-  static for(doc: ApiDocument): ResponseSchemas {
-    let s = ResponseSchemas.cache.get(doc);
-    if (!s) ResponseSchemas.cache.set(doc, (s = new ResponseSchemas(doc)));
-    return s;
-  }
-  private constructor(private doc: ApiDocument) {}
-  check(operationId: string, status: number, declaredContentType: string, body: unknown, profile: Profile): string[] {
-    let v = this.byType.get(declaredContentType);
-    if (!v) this.byType.set(declaredContentType, (v = compileValidators(this.doc)));
-    return v.checkResponse(operationId, status, declaredContentType, body, profile);
-  }
-}
-
 interface Route {
-  op: Operation;
+  op: ContractOperation;
   re: RegExp;
 }
 
 /** Matches requests to the document's operations (method + path template), built once. */
 export class OperationMatcher {
   private routes: Route[];
-  constructor(doc: ApiDocument) {
+  constructor(doc: ContractDocument) {
     this.routes = doc.operations.map((op) => ({
       op,
       re: new RegExp('^' + op.path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+') + '$'),
     }));
   }
-  match(method: string, pathname: string): Operation | undefined {
+  match(method: string, pathname: string): ContractOperation | undefined {
     return this.routes.find((r) => r.op.method === method.toLowerCase() && r.re.test(pathname))?.op;
   }
 }
 
-function kindOf(doc: ApiDocument, schema: unknown): { apiVersion: string; kind: string } | undefined {
+function kindOf(doc: ContractDocument, schema: unknown): { apiVersion: string; kind: string } | undefined {
   const ref = (schema as { $ref?: string } | undefined)?.$ref;
   if (!ref) return undefined;
   const s = doc.schemas[ref.split('/').pop()!] as Record<string, unknown> | undefined;
@@ -92,13 +71,13 @@ function isJson(ct: string | undefined): boolean {
 
 /**
  * Per-response checks: server errors, undeclared status codes, the body against the schema
- * openapi.yaml declares for the operation and status (Ajv, via the emulator's own compiled
- * validators), the declared kind, and the Status shape of errors.
+ * openapi.yaml declares for the operation and status (response-schema.ts: the suite's own Ajv
+ * compilation of the document), the declared kind, and the Status shape of errors.
  */
 export function responseChecks(
-  doc: ApiDocument,
+  doc: ContractDocument,
   schemas: ResponseSchemas,
-  op: Operation | undefined,
+  op: ContractOperation | undefined,
   ex: Exchange,
   profile: Profile,
   opts: { serverErrorExpected: boolean; watch?: boolean },

@@ -1,0 +1,79 @@
+/**
+ * The contract suite's own reading of openapi.yaml: each operation (method, path template,
+ * operationId, x-kubernetes-action, the responses it declares) and the component schemas.
+ *
+ * It is deliberately not the emulator's reader (emulator/openapi/): the suite judges servers,
+ * the emulator among them, so it depends on the document and on nothing the emulator builds
+ * from it. contracts/boundary.test.ts fails if any file under contracts/ imports emulator/.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export type Schema = Record<string, unknown>;
+
+export interface ContractOperation {
+  operationId: string;
+  /** Lower case, as in the document. */
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Path template, e.g. /apis/core.apoxy.dev/v1alpha2/backends/{name}/status */
+  path: string;
+  /** x-kubernetes-action: get, list, post, put, patch, delete, deletecollection. */
+  action: string;
+  /** Declared response schemas by status code, then by content type. */
+  responses: Map<number, Map<string, Schema>>;
+}
+
+export interface ContractDocument {
+  /** The file it was read from. */
+  file: string;
+  operations: ContractOperation[];
+  /** components.schemas, as written. */
+  schemas: Record<string, Schema>;
+}
+
+/** openapi.yaml at the package root: two folders up from this file, three from dist/. */
+export function findOpenApiFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'openapi.yaml');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('openapi.yaml not found beside the apoxy-contracts package');
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+/** Follows local `$ref`s (`#/components/responses/NotFound`) to what they name. */
+function resolveRef(raw: Schema, value: unknown): Schema {
+  let cur = value as Schema;
+  for (let hops = 0; typeof cur?.$ref === 'string'; hops++) {
+    const ref = cur.$ref as string;
+    if (!ref.startsWith('#/') || hops > 20) throw new Error(`openapi.yaml: cannot follow $ref ${ref}`);
+    const target = ref.slice(2).split('/').reduce<unknown>((o, p) => (o as Schema | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')], raw);
+    if (target === undefined) throw new Error(`openapi.yaml: unresolved $ref ${ref}`);
+    cur = target as Schema;
+  }
+  return cur;
+}
+
+export function readContractDocument(file = findOpenApiFile()): ContractDocument {
+  const raw = parse(readFileSync(file, 'utf8')) as Schema;
+  const operations: ContractOperation[] = [];
+  for (const [path, item] of Object.entries((raw.paths ?? {}) as Record<string, Schema>)) {
+    for (const method of METHODS) {
+      const op = item[method] as Schema | undefined;
+      if (!op) continue;
+      const responses = new Map<number, Map<string, Schema>>();
+      for (const [code, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
+        const content = (resolveRef(raw, r).content ?? {}) as Record<string, { schema?: Schema }>;
+        responses.set(Number(code), new Map(Object.entries(content).filter(([, m]) => m.schema).map(([ct, m]) => [ct, m.schema!])));
+      }
+      operations.push({ operationId: String(op.operationId ?? `${method} ${path}`), method, path, action: String(op['x-kubernetes-action'] ?? ''), responses });
+    }
+  }
+  const schemas = ((raw.components as Schema | undefined)?.schemas ?? {}) as Record<string, Schema>;
+  return { file, operations, schemas };
+}

@@ -1,0 +1,124 @@
+/**
+ * One request of a scenario: built from the step (placeholders, the run's safety guard), sent,
+ * recorded with credentials redacted, and run through every per-response check. The state a
+ * scenario's steps share (StepContext) is defined here too.
+ */
+import { OperationMatcher, ResponseSchemas, objectsIn, responseChecks, UidTracker, type CheckFailure } from '../checks/index.js';
+import type { ContractDocument } from '../openapi/document.js';
+import { CREDENTIAL_HEADER, send, withoutCredentials, type Target } from './client.js';
+import { guard, objectName, type Scope } from './safety.js';
+import { substitute, type Vars } from './template.js';
+import type { Exchange, Failure, Profile, RequestSpec, ScenarioResult } from './types.js';
+
+/** The run was interrupted (Ctrl-C, SIGTERM): the scenario stops where it is. */
+export class Aborted extends Error {}
+
+/** The parts of a run's options that steps read (run.ts RunOptions has the rest). */
+export interface StepSettings {
+  target: Target;
+  doc: ContractDocument;
+  profile: Profile;
+  requestTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What the steps of one scenario share. */
+export interface StepContext {
+  o: StepSettings;
+  matcher: OperationMatcher;
+  schemas: ResponseSchemas;
+  scope: Scope;
+  vars: Vars;
+  failures: Failure[];
+  exchanges: ScenarioResult['exchanges'];
+  uids: UidTracker;
+  /** Status codes seen per operationId, for the coverage report. */
+  exercised: Map<string, Set<number>>;
+  /** Names of every object the run created, for cleanup. */
+  created: Set<string>;
+}
+
+export function qs(query: Record<string, string>): string {
+  const p = new URLSearchParams(query).toString();
+  return p ? `?${p}` : '';
+}
+
+export function stringifyQuery(q: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** Credentials never reach a report: reports end up in CI artifacts. */
+export function redact(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, CREDENTIAL_HEADER.test(k) ? '<redacted>' : v]));
+}
+
+/** Oversized bodies (a 413 step's filler) are recorded clipped: reports stay readable and small. */
+const RECORDED_BODY_MAX = 64 * 1024;
+function recorded(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > RECORDED_BODY_MAX ? `${text.slice(0, 1024)}… (${text.length} characters in all)` : text;
+}
+
+export function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Counts a status code as exercised for the operation (the coverage report). */
+export function recordExercised(ctx: StepContext, operationId: string | undefined, status: number): void {
+  if (!operationId) return;
+  let set = ctx.exercised.get(operationId);
+  if (!set) ctx.exercised.set(operationId, (set = new Set()));
+  set.add(status);
+}
+
+/** Builds, guards and sends one request; records the exchange and runs the per-response checks. */
+export async function exchange(ctx: StepContext, stepName: string, spec: RequestSpec, opts: { serverErrorExpected?: boolean; timeoutMs?: number } = {}): Promise<Exchange> {
+  if (ctx.o.signal?.aborted) throw new Aborted();
+  const r = substitute(spec, ctx.vars);
+  const contentType = r.body !== undefined ? (r.contentType ?? 'application/json') : r.contentType;
+  const { query, body } = guard(r.method, r.path, stringifyQuery(r.query), contentType, r.body, ctx.scope);
+  const url = `${ctx.o.target.base}${r.path}${qs(query)}`;
+  const headers: Record<string, string> = { accept: 'application/json', ...(r.headers ?? {}) };
+  if (contentType) headers['content-type'] = contentType;
+  const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const op = ctx.matcher.match(r.method, r.path);
+  const target = r.anonymous ? withoutCredentials(ctx.o.target) : ctx.o.target;
+  const timeoutMs = Math.max(ctx.o.requestTimeoutMs ?? 5000, opts.timeoutMs ?? 0);
+  let res;
+  try {
+    res = await send(target, r.method, url, headers, text, timeoutMs, ctx.o.signal);
+  } catch (e) {
+    if (ctx.o.signal?.aborted) throw new Aborted();
+    throw new Error(`${r.method} ${url}: ${(e as Error).message}`);
+  }
+  const ex: Exchange = { method: r.method, url, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text), status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId };
+  ctx.exchanges.push({ step: stepName, exchange: ex });
+  recordExercised(ctx, op?.operationId, res.status);
+  const fail = (fs: CheckFailure[]) => fs.forEach((f) => ctx.failures.push({ ...f, step: stepName, exchange: ex }));
+  fail(responseChecks(ctx.o.doc, ctx.schemas, op, ex, ctx.o.profile, { serverErrorExpected: !!opts.serverErrorExpected }));
+  if (res.status < 300) {
+    const objs = objectsIn(ex.body);
+    fail(ctx.uids.seen(objs));
+    for (const o of objs) {
+      const name = (o.metadata as Record<string, unknown> | undefined)?.name;
+      if (typeof name === 'string' && name.startsWith(ctx.vars.prefix)) ctx.created.add(name);
+    }
+    // A completed delete: a Success Status (an object answer means finalizers keep it).
+    const b = ex.body as Record<string, unknown> | undefined;
+    if (r.method === 'DELETE' && op?.action === 'delete' && b?.kind === 'Status' && !query.dryRun) {
+      const name = objectName(r.path)!;
+      ctx.uids.deleted(name, (b.details as Record<string, string> | undefined)?.uid, `${stepName}`);
+    }
+    if (r.method === 'DELETE' && op?.action === 'deletecollection' && !query.dryRun) {
+      for (const o of objs) {
+        const m = o.metadata as Record<string, unknown>;
+        if (!(m.finalizers as unknown[] | undefined)?.length) ctx.uids.deleted(String(m.name), m.uid as string, stepName);
+      }
+    }
+  }
+  return ex;
+}
