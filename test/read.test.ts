@@ -19,6 +19,17 @@ async function seeded() {
 const names = (body: { items: { metadata: { name: string } }[] }) => body.items.map((i) => i.metadata.name);
 
 describe('get and list', () => {
+  it('serves stored objects, which are deeply frozen (so their JSON may be reused), and a changed object anew', async () => {
+    const { api, emulator } = await seeded();
+    const stored = emulator.store.get('backends', 'a')!;
+    const frozen = (v: unknown): boolean => typeof v !== 'object' || v === null || (Object.isFrozen(v) && Object.values(v).every(frozen));
+    expect(frozen(stored)).toBe(true);
+    expect((await api.get(`${BASE}/a`).expect(200)).text).toBe(JSON.stringify(stored) + '\n');
+    await api.patch(`${BASE}/a`).set('Content-Type', 'application/merge-patch+json').send({ spec: { protocol: 'tls' } }).expect(200);
+    expect((await api.get(`${BASE}/a`).expect(200)).body.spec.protocol).toBe('tls');
+    expect((await api.get(BASE).expect(200)).body.items[0].spec.protocol).toBe('tls');
+  });
+
   it('get answers the object; a missing one the real 404', async () => {
     const { api } = await seeded();
     const res = await api.get(`${BASE}/a`).expect(200);

@@ -2,16 +2,19 @@
 import type { Response } from 'express';
 import { stringify as toYaml } from 'yaml';
 import { errors, isStatusError, type StatusError } from '../machinery/status.js';
+import { MAX_BODY_BYTES } from '../shared-names.js';
 import type { Negotiated } from './negotiation.js';
 
 /**
- * Compact JSON of objects already sent once. Stored objects are never mutated (every write
- * stores a new, frozen object), so a GET of an unchanged object, or a list holding it, reuses its
- * JSON instead of encoding it again; entries go away with the objects.
+ * Compact JSON of frozen objects already sent once. Stored objects are frozen (every write stores
+ * a new one: store/memory-state.ts deepFreeze), so a GET of an unchanged object, or a list
+ * holding it, reuses its JSON instead of encoding it again; entries go away with the objects.
+ * Anything not frozen (a Status, a dry-run answer) may still change, so it is encoded each time.
  */
 const encoded = new WeakMap<object, string>();
 
 function compactJson(value: object): string {
+  if (!Object.isFrozen(value)) return JSON.stringify(value);
   let text = encoded.get(value);
   if (text === undefined) encoded.set(value, (text = JSON.stringify(value)));
   return text;
@@ -48,7 +51,7 @@ export function toStatusError(e: unknown): StatusError {
   // 10,000 with "exceeded max depth"): the client's input, so a 400, not a 500.
   if (e instanceof RangeError && /call stack/i.test(e.message)) return errors.badRequest('json: exceeded max depth');
   const err = e as { status?: number; type?: string; message?: string; limit?: number };
-  if (err?.type === 'entity.too.large' || err?.status === 413) return errors.requestEntityTooLarge(`limit is ${err.limit ?? 3145728}`);
+  if (err?.type === 'entity.too.large' || err?.status === 413) return errors.requestEntityTooLarge(`limit is ${err.limit ?? MAX_BODY_BYTES}`);
   if (err?.status === 400 || err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') return errors.badRequest(err.message ?? 'bad request');
   if (err?.status === 415) return errors.unsupportedMediaType(['application/json', 'application/yaml']);
   return errors.internal(`an error on the server ("${(err?.message ?? 'unknown').replace(/"/g, "'")}") has prevented the request from succeeding`);
