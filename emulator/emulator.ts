@@ -1,7 +1,8 @@
 /**
  * createEmulator(): everything wired together — openapi.yaml read and compiled once, the
- * store opened, one generic registry per resource, the Express app. For test harnesses and
- * for the CLI alike.
+ * store opened, one generic registry per resource, the one EmulatorContext, the Express app
+ * with its modules (request log, API key, fault gate, admin, health, discovery, OpenAPI). For
+ * test harnesses and for the CLI alike. This is the only file that knows every part.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: throughput, latency, start-up, memory and watch delivery of the emulator,
  * measured against the compiled CLI running as its own process on fresh data files, with
- * autocannon as the load generator. Prints one table. Figures, not assertions: see README
- * "Performance" for the targets and the last recorded run.
+ * autocannon as the load generator. Prints one table. Figures, not assertions: see
+ * docs/performance.md for the targets and the last recorded run.
  *
  *   npm run bench [-- --duration 5 --connections 10 --rounds 2]
  */
