@@ -1,12 +1,14 @@
 /**
  * apoxy-emulator: the executable. `serve` runs the emulated Apoxy API, `kubeconfig` prints a
- * kubeconfig for it, `seed|reset|snapshot` drive a running one (cli/admin-commands.ts). USAGE
- * below is the one help text; docs/ include its output, checked by test/docs.test.ts.
+ * kubeconfig for it, `compact` folds a stopped one's journal into its data file,
+ * `seed|reset|snapshot` drive a running one (cli/admin-commands.ts). USAGE below is the one help
+ * text; docs/ include its output, checked by test/docs.test.ts.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEmulator } from './emulator.js';
 import type { Profile } from './resources/types.js';
-import { DataFileError, DataFileInUseError } from './store/index.js';
+import { compactDataFile, DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles, type TlsOption } from './http/tls.js';
@@ -20,6 +22,7 @@ const USAGE = `Usage: apoxy-emulator <command> [options]
 Commands:
   serve              Serve the emulated Apoxy Core API (core.apoxy.dev Backend, v1alpha2 and v1alpha)
   kubeconfig         Print a kubeconfig for a running emulator (kubectl, client-go, client-node)
+  compact            Fold a stopped emulator's journal into its data file
 ${ADMIN_USAGE}
 Options for serve:
   --port <n>         Port to listen on (default 8080; 0 picks a free port)
@@ -38,11 +41,16 @@ Options for serve:
   --key <file>       PEM private key for --cert
 ${HARNESS_SERVE_USAGE}  -h, --help         Show this help
 
+Options for compact:
+  --data <file>      The data file (default .data/backends.json); refused while an emulator uses it
+
 Options for kubeconfig:
   --server <url>     The emulator's URL (default http://127.0.0.1:8080); https skips TLS verification
   --token <key>      Bearer token (the emulator's --api-key; default: $APOXY_EMULATOR_API_KEY)
   --name <name>      Cluster, user and context name (default apoxy-emulator)
 `;
+
+const DEFAULT_DATA_FILE = '.data/backends.json';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
@@ -77,7 +85,7 @@ function parseServe(argv: string[]) {
     help: values.help!,
     port: Number(values.port),
     host: values.host!,
-    dataFile: values['in-memory'] ? undefined : values.data ?? '.data/backends.json',
+    dataFile: values['in-memory'] ? undefined : values.data ?? DEFAULT_DATA_FILE,
     profile: values.profile as Profile,
     seed: values.seed ?? [],
     apiKey: values['api-key'] || process.env[API_KEY_ENV] || undefined,
@@ -149,6 +157,38 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** `apoxy-emulator compact`: the journal of a stopped emulator folded into its data file. */
+async function compact(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { data: { type: 'string', default: DEFAULT_DATA_FILE }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (positionals.length) throw usageError(`unexpected argument: ${positionals[0]}`);
+  const dataFile = values.data!;
+  if (!existsSync(dataFile)) {
+    process.stderr.write(`apoxy-emulator: no data file at ${dataFile}\n`);
+    process.exit(1);
+  }
+  try {
+    const r = await compactDataFile(dataFile);
+    for (const note of r.notes) process.stderr.write(`apoxy-emulator: warning: ${dataFile}: ${note}\n`);
+    const state = `${r.objects} object${r.objects === 1 ? '' : 's'}, resourceVersion ${r.resourceVersion}`;
+    process.stdout.write(r.folded ? `apoxy-emulator: folded the journal into ${dataFile} (${state})\n` : `apoxy-emulator: ${dataFile} already holds the whole state (${state}); nothing to fold\n`);
+  } catch (e) {
+    if (e instanceof DataFileError || e instanceof DataFileInUseError) {
+      process.stderr.write(`apoxy-emulator: ${e.message}${e instanceof DataFileError ? '\napoxy-emulator: the file was left untouched' : ''}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
 /** `apoxy-emulator kubeconfig`: a kubeconfig on stdout, e.g. `> ~/.kube/apoxy-emulator.yaml`. */
 function printKubeconfig(argv: string[]): void {
   const { values, positionals } = parseArgs({
@@ -186,6 +226,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (command === 'serve') return await serve(rest);
     if (command === 'kubeconfig') return printKubeconfig(rest);
+    if (command === 'compact') return await compact(rest);
     if (ADMIN_COMMANDS.has(command)) {
       process.exitCode = await adminCommand(command, rest, API_KEY_ENV);
       return;

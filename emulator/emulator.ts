@@ -14,6 +14,7 @@ import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { ServedVersion } from './machinery/served-version.js';
 import { WatchHub } from './machinery/watch.js';
 import { readKindSchema } from './machinery/kind-schema.js';
+import { checkStoredObjects } from './machinery/stored-objects.js';
 import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
 import { discoveryRoutes } from './http/discovery.js';
@@ -158,7 +159,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
   // Middleware every request passes first; then the resource API (each route behind the fault
   // gate); then the other routes. Each module is self-contained and gets the one context.
   const app = createApp(ctx, {
-    middleware: [requestLogging(requests, clock.now), apiKeyAuth],
+    middleware: [requestLogging(requests, clock.nowMs), apiKeyAuth],
     gates: [faultGate(faults)],
     routes: [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes],
     onResponse: options.validateResponses
@@ -171,6 +172,9 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
   const ready: ReadySimulator | undefined =
     options.simulateReady !== undefined ? simulateReady(ctx, typeof options.simulateReady === 'number' ? options.simulateReady : durationMs(options.simulateReady)) : undefined;
   const seededObjects = options.seed ? await seed(readManifests(Array.isArray(options.seed) ? options.seed : [options.seed])) : [];
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`apoxy-emulator: warning: ${m}\n`));
+  for (const note of store.notes) warn(`${store.location}: ${note}`);
+  const storedCheck = options.dataFile ? checkStoredObjects(store, registries, warn) : undefined;
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -203,11 +207,13 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
           const addr = s.address() as AddressInfo;
           const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           url = `${tls ? 'https' : 'http'}://${h}:${addr.port}`;
+          storedCheck?.startIn(250);
           resolve(url);
         });
       });
     },
     async close() {
+      storedCheck?.stop();
       ready?.close();
       hub.shutdown();
       if (server) {

@@ -40,4 +40,9 @@ export interface EmulatorOptions {
   simulateReady?: number | string;
   /** How many recent requests `/_emulator/requests` keeps (default 1000). */
   requestLogSize?: number;
+  /**
+   * Hears what is wrong with the data file's objects (a hand edit the API would refuse), after
+   * start-up. Default: a line on stderr.
+   */
+  onWarning?: (message: string) => void;
 }

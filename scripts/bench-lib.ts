@@ -1,12 +1,15 @@
 /** Helpers for scripts/bench.ts: processes, seeded data files, memory, the watch run. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { get as httpGet } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { DATA_FORMAT } from '../emulator/store/file-store.js';
+import { cpuMicros } from './bench-load.js';
+import { renderDataFile } from '../emulator/store/data-file.js';
+import type { KubeObject } from '../emulator/resources/types.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BACKENDS = '/apis/core.apoxy.dev/v1alpha2/backends';
@@ -17,13 +20,25 @@ export interface Proc {
   url: string;
   /** Process start to the first successful GET of the probe path. */
   startupMs: number;
-  stop(): Promise<void>;
+  /** CPU time the process had used by then, all threads. */
+  startupCpuMs: number;
+  /** Lines it wrote to stderr so far. */
+  stderr: string[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Path whose first 200 ends the start-up (default `/`). */
+  probe?: string;
+  /** Flags for node itself (--cpu-prof ...). */
+  nodeArgs?: string[];
 }
 
 /** Starts `node <args>`, waits for its "listening on <url>" line, then for `probe` to answer 200. */
-export function startProcess(args: string[], env: Record<string, string> = {}, probe = '/'): Promise<Proc> {
+export function startProcess(args: string[], o: StartOptions = {}): Promise<Proc> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...args], { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -34,15 +49,16 @@ export function startProcess(args: string[], env: Record<string, string> = {}, p
       if (!m) return;
       const url = m[1];
       for (;;) {
-        const r = await fetch(url + probe).catch(() => undefined);
+        const r = await fetch(url + (o.probe ?? '/')).catch(() => undefined);
         await r?.arrayBuffer();
         if (r?.ok) break;
       }
       const startupMs = performance.now() - t0;
+      const startupCpuMs = cpuMicros(child.pid!) / 1000;
       resolve({
-        child, url, startupMs,
-        async stop() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        child, url, startupMs, startupCpuMs, stderr,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
         },
       });
@@ -50,8 +66,8 @@ export function startProcess(args: string[], env: Record<string, string> = {}, p
   });
 }
 
-export function startEmulator(dataFile: string, opts: { probe?: string } = {}): Promise<Proc> {
-  return startProcess([CLI, 'serve', '--port', '0', '--data', dataFile], {}, opts.probe ?? BACKENDS);
+export function startEmulator(dataFile: string, o: StartOptions = {}): Promise<Proc> {
+  return startProcess([CLI, 'serve', '--port', '0', '--data', dataFile], { probe: BACKENDS, ...o });
 }
 
 /** A Backend as the emulator stores it, made by the emulator itself. */
@@ -70,18 +86,19 @@ export async function makeTemplate(file: string): Promise<Record<string, any>> {
   }
 }
 
-/** Writes a snapshot in the store's format with `n` Backends named <prefix>00000... */
-export function writeSnapshot(file: string, template: Record<string, any>, n: number, prefix: string): void {
-  const backends: Record<string, unknown> = {};
+/** Writes the data file a clean stop leaves with `n` Backends named <prefix>00000... */
+export async function writeSnapshot(file: string, template: Record<string, any>, n: number, prefix: string): Promise<void> {
+  const backends: KubeObject[] = [];
   for (let i = 0; i < n; i++) {
     const name = `${prefix}${String(i).padStart(5, '0')}`;
-    backends[name] = {
+    backends.push({
       ...template,
       metadata: { ...template.metadata, name, uid: randomUUID(), resourceVersion: String(i + 1) },
       spec: { ...template.spec, endpoints: [{ fqdn: `${name}.example.com` }] },
-    };
+    });
   }
-  writeFileSync(file, JSON.stringify({ format: DATA_FORMAT, resourceVersion: n, resources: { backends } }));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, (await renderDataFile(n, [['backends', backends]])).join(''));
 }
 
 /** Resident set size of a process (Linux), MB. */

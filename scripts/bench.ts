@@ -1,60 +1,52 @@
 /**
- * `npm run bench`: throughput, latency, start-up, memory and watch delivery of the emulator,
- * measured against the compiled CLI running as its own process on fresh data files, with
- * autocannon as the load generator. Prints one table. Figures, not assertions: see
- * docs/performance.md for the targets and the last recorded run.
+ * `npm run bench`: throughput, latency, start-up, folds, memory and watch delivery of the
+ * emulator, measured against the compiled CLI running as its own process on fresh data files.
+ * Comparisons are measured in alternation in one run, so that other load on the machine
+ * penalizes neither side more than the other. Prints one table, then a CPU profile of the GET
+ * path. Figures, not assertions: see docs/performance.md for the targets and the last run.
  *
- *   npm run bench [-- --duration 5 --connections 10 --rounds 2]
+ *   npm run bench [-- --duration 5 --connections 10 --rounds 5 --wrk-connections 32]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
-import {
-  ROOT, BACKENDS, startProcess, startEmulator, writeSnapshot, makeTemplate, residentMemoryMB, watchBench,
-  type Proc,
-} from './bench-lib.js';
+import type autocannon from 'autocannon';
+import { ROOT, BACKENDS, startProcess, startEmulator, writeSnapshot, makeTemplate, residentMemoryMB, watchBench, type Proc } from './bench-lib.js';
+import { autocannonLoad, wrkAvailable, wrkLoad, type LoadResult } from './bench-load.js';
+import { summarizeProfile, type ProfileSummary } from './bench-profile.js';
+import { foldPause, killMidway, startupComparison } from './bench-storage.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
+    'wrk-connections': { type: 'string', default: '32' },
   },
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const ROUNDS = Number(values.rounds);
+const WRK_CONNECTIONS = Number(values['wrk-connections']);
 
 interface Row {
   name: string;
   value: string;
   p50?: string;
   p99?: string;
+  cpu?: string;
   target?: string;
 }
 const rows: Row[] = [];
+const notes: string[] = [];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const load1 = () => fmt(loadavg()[0], 1);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  total: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(opts: autocannon.Options): Promise<LoadResult> {
-  const started = performance.now();
-  const r = await autocannon(opts.amount ? { connections: CONNECTIONS, ...opts } : { connections: CONNECTIONS, duration: DURATION, ...opts });
-  const total = r.requests.total;
-  // A run given an `amount` ends when it is done: requests/s is the total over the time it took.
-  const rps = opts.amount ? total / ((performance.now() - started) / 1000) : r.requests.average;
-  return { rps, p50: r.latency.p50, p99: r.latency.p99, total, non2xx: r.non2xx, errors: r.errors };
+function load(opts: autocannon.Options, pid?: number): Promise<LoadResult> {
+  return autocannonLoad(opts.amount ? { connections: CONNECTIONS, ...opts } : { connections: CONNECTIONS, duration: DURATION, ...opts }, pid);
 }
 
 const best = (a: LoadResult | undefined, b: LoadResult) => (!a || b.rps > a.rps ? b : a);
@@ -62,13 +54,13 @@ const best = (a: LoadResult | undefined, b: LoadResult) => (!a || b.rps > a.rps 
 const createBody = (name: string) => JSON.stringify({ metadata: { name }, spec: { endpoints: [{ fqdn: `${name}.example.com` }], protocol: 'h2' } });
 
 /** Creates <prefix>0, <prefix>1, ... for the run's duration. */
-function createRound(url: string, prefix: string, duration = DURATION): Promise<LoadResult> {
+function createRound(url: string, prefix: string, duration = DURATION, pid?: number): Promise<LoadResult> {
   let i = 0;
   return load({
     url: `${url}${BACKENDS}`,
     duration,
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: createBody(`${prefix}${i++}`) }) }],
-  });
+  }, pid);
 }
 
 /** Deletes <prefix>0 ... <prefix>(count-1). */
@@ -83,7 +75,7 @@ function deleteAll(url: string, prefix: string, count: number): Promise<LoadResu
 
 function record(name: string, r: LoadResult, target?: string): void {
   const problems = r.non2xx || r.errors ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
-  rows.push({ name, value: `${fmt(r.rps)} req/s${problems}`, p50: `${r.p50} ms`, p99: `${r.p99} ms`, target });
+  rows.push({ name, value: `${fmt(r.rps)} req/s${problems}`, p50: `${fmt(r.p50, 2)} ms`, p99: `${fmt(r.p99, 2)} ms`, cpu: r.cpuUs ? `${fmt(r.cpuUs)} µs` : undefined, target });
 }
 
 function buildIfStale(): void {
@@ -107,45 +99,83 @@ function buildIfStale(): void {
   }
 }
 
+/**
+ * GET one Backend: the emulator against a one-route Express 5 app serving the same body, with one
+ * load generator, `ROUNDS` rounds in alternation (the order flips every round). The ratio is the
+ * median of the rounds' ratios; CPU per request is the servers' own, all threads.
+ */
+async function compareGet(tool: 'autocannon' | 'wrk', emu: Proc, express: Proc, path: string): Promise<void> {
+  const run = (p: Proc) =>
+    tool === 'wrk' ? wrkLoad(p.url + path, { threads: 1, connections: WRK_CONNECTIONS, durationS: DURATION }, p.child.pid) : load({ url: p.url + path }, p.child.pid);
+  await run(emu); // warm-up (JIT) of both, not counted
+  await run(express);
+  const pairs: { emu: LoadResult; express: LoadResult }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2) {
+      const x = await run(express);
+      pairs.push({ express: x, emu: await run(emu) });
+    } else {
+      const e = await run(emu);
+      pairs.push({ emu: e, express: await run(express) });
+    }
+  }
+  const label = tool === 'wrk' ? `wrk -t1 -c${WRK_CONNECTIONS}` : `autocannon, ${CONNECTIONS} connections`;
+  record(`GET one Backend (${label}), best round`, pairs.map((p) => p.emu).reduce<LoadResult | undefined>(best, undefined)!);
+  record(`GET on a one-route Express 5 app (${label}), best round`, pairs.map((p) => p.express).reduce<LoadResult | undefined>(best, undefined)!);
+  const ratios = pairs.map((p) => p.emu.rps / p.express.rps);
+  rows.push({ name: `GET ratio emulator / one-route Express (${tool}), median of rounds`, value: `${fmt(median(ratios), 2)} (rounds: ${ratios.map((r) => fmt(r, 2)).join(', ')}; load ${load1()})`, target: '≥ 0.90' });
+  const cpuRatios = pairs.map((p) => p.express.cpuUs! / p.emu.cpuUs!);
+  rows.push({ name: `GET CPU per request, one-route Express / emulator (${tool})`, value: `${fmt(median(cpuRatios), 2)} (rounds: ${cpuRatios.map((r) => fmt(r, 2)).join(', ')})` });
+}
+
+/** The emulator under GET load with `node --cpu-prof`: where a request's time goes. */
+async function profileGet(dir: string, dataFile: string, path: string): Promise<ProfileSummary> {
+  const profDir = join(dir, 'profile');
+  const p = await startEmulator(dataFile, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+  const skipMs = p.startupMs + 200; // start-up is not the GET path
+  await new Promise((r) => setTimeout(r, 200));
+  await load({ url: p.url + path });
+  await p.stop('SIGINT'); // the profile is written as the process exits
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('node --cpu-prof wrote no profile');
+  return summarizeProfile(join(profDir, file), skipMs);
+}
+
 async function main(): Promise<void> {
   buildIfStale();
+  const loadAtStart = loadavg().map((l) => fmt(l, 2)).join(', ');
+  if (!wrkAvailable()) notes.push('wrk is not installed: the GET comparison ran with autocannon only. Install it with `apt-get install -y wrk` (Debian) to measure with both.');
   const dir = mkdtempSync(join(tmpdir(), 'apoxy-bench-'));
   const procs: Proc[] = [];
+  let profile: ProfileSummary | undefined;
   try {
     const template = await makeTemplate(join(dir, 'template.json'));
 
-    // --- Request mix on a store of 1,000 Backends ------------------------------------------
+    // --- GET against a one-route Express app, on a store of 1,000 Backends -----------------
     const mixFile = join(dir, 'mix.json');
-    writeSnapshot(mixFile, template, 1000, 'b-');
+    await writeSnapshot(mixFile, template, 1000, 'b-');
     const emu = await startEmulator(mixFile);
     procs.push(emu);
-    const one = `${emu.url}${BACKENDS}/b-00500`;
-    const body = await (await fetch(one)).text();
-    const minimal = await startProcess([join(ROOT, 'scripts/minimal-express.mjs')], { BODY: body });
-    procs.push(minimal);
-    const minimalOne = `${minimal.url}${BACKENDS}/b-00500`;
-    // Warm both up (JIT), then alternate and keep each one's best round: other load on the
-    // machine then penalizes neither side more than the other.
-    await load({ url: one, duration: 1 });
-    await load({ url: minimalOne, duration: 1 });
-    let getEmu: LoadResult | undefined;
-    let getMin: LoadResult | undefined;
-    for (let round = 0; round < ROUNDS; round++) {
-      getEmu = best(getEmu, await load({ url: one }));
-      getMin = best(getMin, await load({ url: minimalOne }));
-    }
-    await minimal.stop();
-    record('GET one Backend', getEmu!);
-    record('list 100 Backends (limit=100)', await load({ url: `${emu.url}${BACKENDS}?limit=100` }));
-    record('list 1,000 Backends', await load({ url: `${emu.url}${BACKENDS}` }));
+    const onePath = `${BACKENDS}/b-00500`;
+    const body = await (await fetch(emu.url + onePath)).text();
+    const express = await startProcess([join(ROOT, 'scripts/express-one-route.mjs')], { env: { BODY: body }, probe: onePath });
+    procs.push(express);
+    await compareGet('autocannon', emu, express, onePath);
+    if (wrkAvailable()) await compareGet('wrk', emu, express, onePath);
+    await express.stop();
+
+    // --- The rest of the request mix on the same store ----------------------------------------
+    const one = `${emu.url}${onePath}`;
+    record('list 100 Backends (limit=100)', await load({ url: `${emu.url}${BACKENDS}?limit=100` }, emu.child.pid));
+    record('list 1,000 Backends', await load({ url: `${emu.url}${BACKENDS}` }, emu.child.pid));
     // Reads through v1alpha convert from the stored v1alpha2 objects: once per object, then the
     // converted copy (and its JSON) is reused. Alternated with the same reads through v1alpha2.
     const V1ALPHA = BACKENDS.replace('/v1alpha2/', '/v1alpha/');
     const versus: Record<string, (LoadResult | undefined)[]> = { 'GET one Backend': [], 'list 1,000 Backends': [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, base] of [BACKENDS, V1ALPHA].entries()) {
-        versus['GET one Backend'][i] = best(versus['GET one Backend'][i], await load({ url: `${emu.url}${base}/b-00500` }));
-        versus['list 1,000 Backends'][i] = best(versus['list 1,000 Backends'][i], await load({ url: `${emu.url}${base}` }));
+        versus['GET one Backend'][i] = best(versus['GET one Backend'][i], await load({ url: `${emu.url}${base}/b-00500` }, emu.child.pid));
+        versus['list 1,000 Backends'][i] = best(versus['list 1,000 Backends'][i], await load({ url: `${emu.url}${base}` }, emu.child.pid));
       }
     }
     for (const [what, [v2, v1]] of Object.entries(versus)) {
@@ -167,16 +197,17 @@ async function main(): Promise<void> {
       }),
     );
     record(`delete (the ${fmt(create.total)} created)`, await deleteAll(emu.url, 'c-', create.total));
-    record('GET on a minimal Express 5 app', getMin!);
-    rows.push({ name: 'GET ratio emulator / minimal Express', value: fmt(getEmu!.rps / getMin!.rps, 2), target: '≥ 0.90' });
     await emu.stop();
 
-    // --- Create throughput as the store grows (file-backed) --------------------------------
+    // --- Where the GET time goes ----------------------------------------------------------------
+    profile = await profileGet(dir, mixFile, onePath);
+
+    // --- Create throughput as the store grows (file-backed, journal limits in force) -------------
     // Both stores are served at once and measured in alternation; after each round the objects
     // it created are deleted again, so every round starts from 100 or 10,000 stored objects.
     const stores = await Promise.all([100, 10_000].map(async (n) => {
       const file = join(dir, `create-${n}.json`);
-      writeSnapshot(file, template, n, 'b-');
+      await writeSnapshot(file, template, n, 'b-');
       const p = await startEmulator(file);
       procs.push(p);
       const warm = await createRound(p.url, 'warm-', 1);
@@ -186,7 +217,7 @@ async function main(): Promise<void> {
     const results: (LoadResult | undefined)[] = [undefined, undefined];
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, p] of stores.entries()) {
-        const r = await createRound(p.url, `r${round}-`);
+        const r = await createRound(p.url, `r${round}-`, DURATION, p.child.pid);
         await deleteAll(p.url, `r${round}-`, r.total);
         results[i] = best(results[i], r);
       }
@@ -195,26 +226,31 @@ async function main(): Promise<void> {
     const [c100, c10k] = results as LoadResult[];
     record('create, 100 objects stored', c100);
     record('create, 10,000 objects stored', c10k);
-    rows.push({ name: 'create ratio 10,000 / 100 stored', value: fmt(c10k.rps / c100.rps, 2), target: '≥ 0.70' });
+    rows.push({ name: 'create ratio 10,000 / 100 stored (best rounds)', value: `${fmt(c10k.rps / c100.rps, 2)} (CPU per create ${fmt(c100.cpuUs! / c10k.cpuUs!, 2)}; load ${load1()})`, target: '≥ 0.70' });
 
-    // --- Start-up and memory with 10,000 objects -------------------------------------------
-    const bigFile = join(dir, 'big.json');
-    writeSnapshot(bigFile, template, 10_000, 'b-');
-    const startups: number[] = [];
-    let rss = 0;
-    for (let round = 0; round < 3; round++) {
-      const p = await startEmulator(bigFile, { probe: `${BACKENDS}/b-05000` });
-      procs.push(p);
-      startups.push(p.startupMs);
-      if (round === 0) {
-        await fetch(`${p.url}${BACKENDS}`).then((r) => r.arrayBuffer()); // one full list, then measure
-        rss = residentMemoryMB(p.child.pid!);
-      }
-      await p.stop();
-    }
-    startups.sort((a, b) => a - b);
-    rows.push({ name: 'start-up to first GET, 10,000 objects (median of 3)', value: `${fmt(startups[1])} ms`, target: '< 500 ms' });
-    rows.push({ name: 'resident memory, 10,000 objects (after a full list)', value: `${fmt(rss)} MB`, target: '< 200 MB' });
+    // --- Start-up: empty, 10,000 objects after a clean stop, after a SIGKILL mid-way ---------------
+    const cleanFile = join(dir, 'clean', 'backends.json');
+    await writeSnapshot(cleanFile, template, 10_000, 'b-');
+    const killed = await killMidway(join(dir, 'killed'), 11_000);
+    const s = await startupComparison(join(dir, 'startups'), cleanFile, killed, 5);
+    const startRow = (name: string, ms: number, cpuMs: number) => rows.push({ name, value: `${fmt(ms)} ms`, cpu: `${fmt(cpuMs)} ms` });
+    startRow('start-up to the first list (limit=500), empty store (median of 5)', s.emptyMs, s.emptyCpuMs);
+    startRow('start-up, 10,000 objects left by a clean stop', s.cleanMs, s.cleanCpuMs);
+    rows.push({ name: 'start-up ratio 10,000 objects (clean stop) / empty', value: `${fmt(s.cleanMs / s.emptyMs, 2)} (CPU ${fmt(s.cleanCpuMs / s.emptyCpuMs, 2)}; load ${load1()})`, target: '≤ 1.30' });
+    startRow(`start-up after SIGKILL mid-way through 11,000 creates (${fmt(killed.acknowledged)} acknowledged, ${fmt(killed.journalBytes / 1024 / 1024, 1)} MB of journal)`, s.killedMs, s.killedCpuMs);
+    rows.push({ name: 'start-up ratio after SIGKILL / empty', value: `${fmt(s.killedMs / s.emptyMs, 2)} (CPU ${fmt(s.killedCpuMs / s.emptyCpuMs, 2)}; load ${load1()})`, target: '≤ 2.00' });
+    rows.push({ name: 'acknowledged objects missing after the SIGKILL', value: fmt(s.missing), target: '0' });
+
+    // --- The longest pause a fold of 10,000 objects causes -----------------------------------------
+    const f = await foldPause(dir, cleanFile);
+    rows.push({ name: `fold of 10,000 objects (the first after start, ${fmt(f.foldMs)} ms): longest event-loop pause`, value: `${fmt(f.longestMs, 1)} ms (${fmt(f.quietLongestMs, 1)} ms in a second without a fold)` });
+
+    // --- Memory with 10,000 objects ----------------------------------------------------------------
+    const big = await startEmulator(cleanFile);
+    procs.push(big);
+    await fetch(`${big.url}${BACKENDS}`).then((r) => r.arrayBuffer()); // one full list, then measure
+    rows.push({ name: 'resident memory, 10,000 objects (after a full list)', value: `${fmt(residentMemoryMB(big.child.pid!))} MB`, target: '< 200 MB' });
+    await big.stop();
 
     // --- Watch delivery ---------------------------------------------------------------------
     const watchFile = join(dir, 'watch.json');
@@ -229,15 +265,28 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const header: Row = { name: 'measure', value: 'result', p50: 'p50', p99: 'p99', target: 'target' };
+  const header: Row = { name: 'measure', value: 'result', p50: 'p50', p99: 'p99', cpu: 'CPU/req', target: 'target' };
   const all = [header, ...rows];
+  const keys: (keyof Row)[] = ['name', 'value', 'p50', 'p99', 'cpu', 'target'];
   const w = (k: keyof Row) => Math.max(...all.map((r) => (r[k] ?? '').length));
-  const line = (r: Row) => `| ${r.name.padEnd(w('name'))} | ${r.value.padEnd(w('value'))} | ${(r.p50 ?? '').padStart(w('p50'))} | ${(r.p99 ?? '').padStart(w('p99'))} | ${(r.target ?? '').padEnd(w('target'))} |`;
-  const out = [line(header), `|${['name', 'value', 'p50', 'p99', 'target'].map((k) => '-'.repeat(w(k as keyof Row) + 2)).join('|')}|`, ...rows.map(line)];
+  const cell = (r: Row, k: keyof Row) => (k === 'p50' || k === 'p99' || k === 'cpu' ? (r[k] ?? '').padStart(w(k)) : (r[k] ?? '').padEnd(w(k)));
+  const line = (r: Row) => `| ${keys.map((k) => cell(r, k)).join(' | ')} |`;
+  const out = [line(header), `|${keys.map((k) => '-'.repeat(w(k) + 2)).join('|')}|`, ...rows.map(line)];
+  const pct = (x: number) => `${fmt(x * 100, 1)} %`.padStart(7);
+  const prof = profile
+    ? [
+        `\nCPU profile of the emulator under GET load (node --cpu-prof, autocannon ${CONNECTIONS} connections, ${DURATION} s; busy ${fmt(profile.busyMs)} ms):`,
+        '  by origin:',
+        ...profile.origins.map((o) => `  ${pct(o.share)}  ${o.origin}`),
+        '  top self time:',
+        ...profile.top.map((t) => `  ${pct(t.share)}  ${t.name}`),
+      ].join('\n')
+    : '';
   process.stdout.write(
     `\napoxy-emulator benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}\n` +
-      `autocannon: ${CONNECTIONS} connections, ${DURATION} s per run; emulator: compiled CLI, file-backed\n\n` +
-      out.join('\n') + '\n',
+      `load average at the start: ${loadAtStart} (1, 5, 15 min); at the end: ${loadavg().map((l) => fmt(l, 2)).join(', ')}\n` +
+      `autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds in alternation; emulator: compiled CLI, file-backed; CPU/req: the server's CPU time per request, all threads\n\n` +
+      out.join('\n') + '\n' + prof + '\n' + notes.map((n) => `\nnote: ${n}`).join('') + '\n',
   );
 }
 

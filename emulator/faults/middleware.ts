@@ -39,34 +39,42 @@ function labelsOfBody(body: unknown): { name?: string; labels?: Record<string, s
   }
 }
 
-/** The gate for one operation: a single check while no rule is set. */
+/**
+ * The gate for one operation: a single synchronous check while no rule is set (no promise, no
+ * microtask on the hot path); the injector is asked only when rules are in force.
+ */
 export function faultGate(injector: FaultInjector): GateModule {
-  return (ctx) => (op) => async (req: Request, res: Response, next: NextFunction) => {
-    if (!injector.activeRules) return next();
-    const watch = op.action === 'list' && GO_TRUE.has(String(req.query.watch));
-    const verb = watch ? 'watch' : VERB_OF_ACTION[op.action];
-    try {
-      const sent = op.action === 'post' ? labelsOfBody(req.body) : {};
-      const name = (req.params.name as string | undefined) ?? sent.name;
-      const decision = injector.decide({
-        verb,
-        operationId: op.operationId,
-        gr: { group: op.gvk.group, resource: op.resource },
-        name,
-        labels: () => {
-          const stored = name && op.action !== 'post' ? ctx.store.get(op.resource, name) : undefined;
-          if (stored) return stored.metadata.labels ?? {};
-          return op.action === 'post' ? sent.labels ?? {} : undefined;
-        },
-      });
-      if (!decision) return next();
-      res.locals[FIRED_FAULTS] = decision.fired;
-      if (decision.latencyMs) await sleep(decision.latencyMs);
-      if (decision.error) return next(decision.error);
-      if (decision.cutWatchAfterEvents !== undefined) res.locals[CUT_WATCH_AFTER_EVENTS] = decision.cutWatchAfterEvents;
-      next();
-    } catch (e) {
-      next(e);
-    }
+  return (ctx) => (op) => {
+    const decideAndApply = async (req: Request, res: Response, next: NextFunction) => {
+      const watch = op.action === 'list' && GO_TRUE.has(String(req.query.watch));
+      const verb = watch ? 'watch' : VERB_OF_ACTION[op.action];
+      try {
+        const sent = op.action === 'post' ? labelsOfBody(req.body) : {};
+        const name = (req.params.name as string | undefined) ?? sent.name;
+        const decision = injector.decide({
+          verb,
+          operationId: op.operationId,
+          gr: { group: op.gvk.group, resource: op.resource },
+          name,
+          labels: () => {
+            const stored = name && op.action !== 'post' ? ctx.store.get(op.resource, name) : undefined;
+            if (stored) return stored.metadata.labels ?? {};
+            return op.action === 'post' ? sent.labels ?? {} : undefined;
+          },
+        });
+        if (!decision) return next();
+        res.locals[FIRED_FAULTS] = decision.fired;
+        if (decision.latencyMs) await sleep(decision.latencyMs);
+        if (decision.error) return next(decision.error);
+        if (decision.cutWatchAfterEvents !== undefined) res.locals[CUT_WATCH_AFTER_EVENTS] = decision.cutWatchAfterEvents;
+        next();
+      } catch (e) {
+        next(e);
+      }
+    };
+    return (req: Request, res: Response, next: NextFunction) => {
+      if (!injector.activeRules) return next();
+      void decideAndApply(req, res, next);
+    };
   };
 }

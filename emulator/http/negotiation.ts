@@ -41,16 +41,18 @@ export function parseAccept(header: string | undefined): MediaRange[] {
  */
 export function negotiate(accept: string | undefined, allowTable: boolean): Negotiated {
   // Clients send the same few Accept headers over and over: remember the answers.
-  const key = `${allowTable ? 1 : 0}${accept ?? ''}`;
-  const known = negotiated.get(key);
+  const answers = allowTable ? withTable : withoutTable;
+  const key = accept ?? '';
+  const known = answers.get(key);
   if (known) return known;
-  const result = negotiateUncached(accept, allowTable);
-  if (negotiated.size >= 256) negotiated.clear();
-  negotiated.set(key, result);
+  const result = Object.freeze(negotiateUncached(accept, allowTable));
+  if (answers.size >= 256) answers.clear();
+  answers.set(key, result);
   return result;
 }
 
-const negotiated = new Map<string, Negotiated>();
+const withTable = new Map<string, Negotiated>();
+const withoutTable = new Map<string, Negotiated>();
 
 function negotiateUncached(accept: string | undefined, allowTable: boolean): Negotiated {
   const ranges = parseAccept(accept);

@@ -36,11 +36,12 @@ export interface RequestFilter {
  */
 interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time'> {
   rawQuery: string;
-  at: Date;
+  /** Arrival, ms since the epoch by the emulator's clock. */
+  at: number;
 }
 
 function publicRecord({ rawQuery, at, ...rest }: LoggedRequest): RequestRecord {
-  const r: RequestRecord = { method: rest.method, path: rest.path, query: { ...parseQueryString(rawQuery) }, status: rest.status, durationMs: rest.durationMs, time: at.toISOString() };
+  const r: RequestRecord = { method: rest.method, path: rest.path, query: { ...parseQueryString(rawQuery) }, status: rest.status, durationMs: rest.durationMs, time: new Date(at).toISOString() };
   if (rest.faults) r.faults = rest.faults;
   return r;
 }
@@ -80,21 +81,20 @@ export class RequestLog {
 }
 
 /** Mounted first: records every request once its response is over (watches included). */
-export function requestLogging(log: RequestLog, clock: () => Date): MiddlewareModule {
+export function requestLogging(log: RequestLog, clockMs: () => number): MiddlewareModule {
   return () =>
     (req: Request, res: Response, next: NextFunction) => {
       const started = performance.now();
-      const at = clock();
+      const at = clockMs();
       // Read now: routers rewrite req.url while they handle the request.
       const url = req.url;
-      const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
-      const rawQuery = q === -1 ? '' : url.slice(q + 1);
-      res.once('close', () => {
+      // `on`, not `once`: a response closes once, and once() costs a bound wrapper per request.
+      res.on('close', () => {
+        const q = url.indexOf('?');
         const rec: LoggedRequest = {
           method: req.method,
-          path,
-          rawQuery,
+          path: q === -1 ? url : url.slice(0, q),
+          rawQuery: q === -1 ? '' : url.slice(q + 1),
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           at,

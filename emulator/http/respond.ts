@@ -12,11 +12,19 @@ import type { Negotiated } from './negotiation.js';
  * Anything not frozen (a Status, a dry-run answer) may still change, so it is encoded each time.
  */
 const encoded = new WeakMap<object, string>();
+/** The same with the newline, as a GET of the object sends it. */
+const encodedBody = new WeakMap<object, string>();
 
 function compactJson(value: object): string {
   if (!Object.isFrozen(value)) return JSON.stringify(value);
   let text = encoded.get(value);
   if (text === undefined) encoded.set(value, (text = JSON.stringify(value)));
+  return text;
+}
+
+function compactBody(value: object): string {
+  let text = encodedBody.get(value);
+  if (text === undefined) encodedBody.set(value, (text = compactJson(value) + '\n'));
   return text;
 }
 
@@ -33,15 +41,20 @@ export function serialize(body: unknown, format: 'json' | 'yaml', pretty: boolea
   if (typeof body !== 'object' || body === null) return JSON.stringify(body) + '\n';
   const items = (body as { items?: unknown }).items;
   if (Array.isArray(items) && items.every((i) => typeof i === 'object' && i !== null)) return listJson(body as { items: object[] }) + '\n';
-  return compactJson(body) + '\n';
+  return compactBody(body);
 }
 
 export function send(res: Response, status: number, body: unknown, neg: Negotiated, pretty: boolean, warnings: string[] = []): void {
   for (const w of warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
-  res.statusCode = status;
-  res.setHeader('Content-Type', neg.format === 'yaml' ? 'application/yaml' : 'application/json');
-  res.setHeader('Cache-Control', 'no-cache, private');
-  res.end(serialize(body, neg.format, pretty));
+  const text = serialize(body, neg.format, pretty);
+  // Raw header pairs: writeHead takes them as they are, without building a header map first.
+  // Content-Length is given here because headers written before end() cannot learn it there.
+  res.writeHead(status, [
+    'Content-Type', neg.format === 'yaml' ? 'application/yaml' : 'application/json',
+    'Cache-Control', 'no-cache, private',
+    'Content-Length', Buffer.byteLength(text),
+  ]);
+  res.end(text);
 }
 
 /** Every failure leaves as a Status; anything unexpected is a 500 without a stack trace. */

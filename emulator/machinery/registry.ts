@@ -17,7 +17,7 @@ import type { Store } from '../store/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { parseBody, type FieldValidation } from './decode.js';
 import type { FieldError } from './field-errors.js';
-import { fieldError } from './field-errors.js';
+import { errorString, fieldError } from './field-errors.js';
 import { parseFieldSelector, type FieldSelector } from './fields.js';
 import { parseLabelSelector, type LabelSelector } from './label-selector.js';
 import { defaultManager, updateManagedFields } from './managed-fields.js';
@@ -182,6 +182,25 @@ export class ResourceRegistry {
     const { rv, durable } = this.rt.store.commit({ op: 'delete', resource: this.def.plural, name });
     await durable;
     return rv;
+  }
+
+  /**
+   * What the API would refuse in a stored object it did not write (one edited by hand in the data
+   * file): JSON types and unknown fields as the decoder sees them, the resource's validation and
+   * ObjectMeta's. The object itself is left as it is, as the real server serves what its storage
+   * holds without validating it again.
+   */
+  problemsOfStored(obj: KubeObject): string[] {
+    const storage = this.storage;
+    const problems: string[] = [];
+    if (obj.apiVersion !== storage.apiVersion) problems.push(`apiVersion: ${JSON.stringify(obj.apiVersion ?? null)}, expected ${JSON.stringify(storage.apiVersion)}`);
+    if (obj.kind !== this.def.kind) problems.push(`kind: ${JSON.stringify(obj.kind ?? null)}, expected ${JSON.stringify(this.def.kind)}`);
+    const { error, unknownFields } = storage.codec.check(obj);
+    problems.push(...unknownFields.map((f) => `${f}: unknown field`));
+    if (error) return [...problems, error]; // the checks below assume the JSON types are right
+    const contractErrors = this.rt.profile === 'documented' ? storage.codec.contract(obj) : [];
+    for (const e of [...this.validateObject(obj, contractErrors), ...validateMetaForCreate(obj.metadata)]) problems.push(errorString(e));
+    return problems;
   }
 
   // ---- create -------------------------------------------------------------------------------

@@ -10,8 +10,20 @@ type Schemas = Record<string, OpenAPIV3.SchemaObject>;
 
 const REF_PREFIX = '#/components/schemas/';
 
+/** Resolved schemas by schema object: the document never changes, and walks resolve the same few schemas for every object. */
+const resolved = new WeakMap<Schemas, WeakMap<object, { schema: Schema; key?: string }>>();
+
 /** The schema with `$ref` and single-entry `allOf` folded in; `key` is the component it came from. */
 export function resolve(schemas: Schemas, schema: unknown): { schema: Schema; key?: string } {
+  if (typeof schema !== 'object' || schema === null) return resolveUncached(schemas, schema);
+  let known = resolved.get(schemas);
+  if (!known) resolved.set(schemas, (known = new WeakMap()));
+  let r = known.get(schema);
+  if (!r) known.set(schema, (r = resolveUncached(schemas, schema)));
+  return r;
+}
+
+function resolveUncached(schemas: Schemas, schema: unknown): { schema: Schema; key?: string } {
   let s = (schema ?? {}) as Schema;
   let key: string | undefined;
   for (let i = 0; i < 16; i++) {
@@ -40,10 +52,11 @@ function acceptsAnyKey(s: Schema): boolean {
 }
 
 /**
- * Removes fields the schema does not declare and returns their paths in the strict-decoding
- * form kube-apiserver reports: `spec.foo`, `spec.endpoints[0].x`.
+ * Fields the schema does not declare, as paths in the strict-decoding form kube-apiserver
+ * reports: `spec.foo`, `spec.endpoints[0].x`. With `remove`, they are deleted too (the decoder
+ * drops them).
  */
-export function pruneUnknownFields(schemas: Schemas, rootSchema: unknown, value: unknown): string[] {
+export function unknownFields(schemas: Schemas, rootSchema: unknown, value: unknown, remove: boolean): string[] {
   const found: string[] = [];
   const walk = (v: unknown, schema: unknown, path: string) => {
     const { schema: s } = resolve(schemas, schema);
@@ -60,7 +73,7 @@ export function pruneUnknownFields(schemas: Schemas, rootSchema: unknown, value:
         if (isPlainObject(s.additionalProperties)) walk(v[key], s.additionalProperties, child);
       } else {
         found.push(child);
-        delete v[key];
+        if (remove) delete v[key];
       }
     }
   };

@@ -16,7 +16,7 @@ import { canonicalGoDuration, parseGoDuration } from '../machinery/go-duration.j
 import { parseGoIP } from '../machinery/go-ip.js';
 import type { ApiDocument, GroupVersionKind } from './document.js';
 import type { Profile } from '../resources/types.js';
-import { fillStructDefaults, goFieldContext, jsonTypeName, mapFormat, pruneUnknownFields, type Schema } from './schema-walk.js';
+import { fillStructDefaults, goFieldContext, jsonTypeName, mapFormat, unknownFields, type Schema } from './schema-walk.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 type AjvInstance = InstanceType<typeof Ajv>;
@@ -125,6 +125,8 @@ export interface KindCodec {
    * unknown fields found.
    */
   decode(obj: Record<string, unknown>): { error?: string; unknownFields: string[] };
+  /** What decode() would report for a value, leaving it as it is (a stored object, frozen). */
+  check(obj: Record<string, unknown>): { error?: string; unknownFields: string[] };
   /** Profile documented: the contract's field errors for the object as the client sent it. */
   contract(obj: Record<string, unknown>): FieldError[];
   /** Profile documented: fills in the schema's `default:` values, in place. */
@@ -163,14 +165,20 @@ export function compileValidators(doc: ApiDocument): Validators {
       schemaKey,
       fieldOrder: goFieldOrder(Object.keys((schemas[schemaKey] as Schema).properties ?? {})),
       decode(obj) {
-        const unknownFields = pruneUnknownFields(schemas, root, obj);
+        const found = unknownFields(schemas, root, obj, true);
         const decode = decodeFn();
         if (!decode(obj)) {
           const e = firstDecodeError(decode.errors ?? []);
-          return { error: goDecodeMessage(schemas, schemaKey, e), unknownFields };
+          return { error: goDecodeMessage(schemas, schemaKey, e), unknownFields: found };
         }
         mapFormat(schemas, root, obj, 'duration', canonicalGoDuration);
-        return { unknownFields };
+        return { unknownFields: found };
+      },
+      check(obj) {
+        const found = unknownFields(schemas, root, obj, false);
+        const decode = decodeFn();
+        if (decode(obj)) return { unknownFields: found };
+        return { error: goDecodeMessage(schemas, schemaKey, firstDecodeError(decode.errors ?? [])), unknownFields: found };
       },
       contract(obj) {
         // Non-pointer structs (`default: {}` in the schema) exist once decoded, so the rules

@@ -15,12 +15,19 @@ export class ControllableClock {
   private frozen: number | undefined;
   private offsetMs = 0;
 
-  constructor(fixedAt?: Date, private readonly real: () => Date = () => new Date()) {
+  /** Real time in milliseconds: Date.now unless a clock function was given. */
+  private readonly realMs: () => number;
+
+  constructor(fixedAt?: Date, real?: () => Date) {
     if (fixedAt) this.frozen = fixedAt.getTime();
+    this.realMs = real ? () => real().getTime() : Date.now;
   }
 
   /** The function handed to the registry as its clock. */
-  readonly now = (): Date => new Date(this.frozen ?? this.real().getTime() + this.offsetMs);
+  readonly now = (): Date => new Date(this.nowMs());
+
+  /** The same instant in milliseconds, without a Date (the request log reads it for every request). */
+  readonly nowMs = (): number => this.frozen ?? this.realMs() + this.offsetMs;
 
   get fixed(): boolean {
     return this.frozen !== undefined;
@@ -36,7 +43,7 @@ export class ControllableClock {
   /** Sets the current time (a fixed clock stays fixed; a running one keeps running from there). */
   set(at: Date): void {
     if (this.frozen !== undefined) this.frozen = at.getTime();
-    else this.offsetMs = at.getTime() - this.real().getTime();
+    else this.offsetMs = at.getTime() - this.realMs();
   }
 
   state(): ClockState {

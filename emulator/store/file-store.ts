@@ -1,86 +1,79 @@
 /**
- * The file-backed store: a lowdb JSON snapshot plus an append-only journal beside it.
+ * The file-backed store: the data file (data-file.ts, written through lowdb) plus an append-only
+ * journal beside it while the emulator runs.
  *
- *   <data>.json            lowdb snapshot {format, resourceVersion, resources}, written atomically
- *   <data>.json.journal    mutations since the snapshot, one JSON line each, fdatasync'd
- *   <data>.json.journal.old the previous journal while a compaction is writing the snapshot
+ *   <data>.json              the state as of the last fold, for people and for git
+ *   <data>.json.journal      mutations since, one JSON line each, fdatasync'd (journal.ts)
+ *   <data>.json.journal.old  the journal being folded, while the fold writes the data file
  *
- * A write is acknowledged once its journal line is on disk. When the journal holds more entries
- * than the store has objects (at least COMPACT_MIN), the journal is rotated and the snapshot
- * rewritten, so the amortized cost of a write does not grow with the number of objects.
- * Start-up loads the snapshot, then replays .old and the journal, skipping what it already has.
+ * A write is acknowledged once its journal line is on disk: its cost does not depend on the
+ * size of the store. The journal is folded into the data file when it outgrows the file or
+ * JOURNAL_LIMIT_BYTES, whichever comes first (so a store that only grows folds too), and on every
+ * clean stop, after which the data file alone holds the state and the journal is gone.
+ *
+ * Fold: rotate the journal to .old (unless a fold cut short left one: its mutations are in memory
+ * and go into this fold too), write the data file from memory atomically (lowdb, with the adapter
+ * of atomic-text-file.ts), delete .old.
+ * A crash at any point leaves a data file plus journals that replay to every acknowledged write.
+ * Start-up reads the data file, then replays .old and the journal, skipping what it already has.
  */
-import { existsSync, readFileSync, truncateSync, unlinkSync, mkdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { AtomicTextFile } from './atomic-text-file.js';
 import { acquireLock } from './lock.js';
 import { JournalWriter, parseJournal } from './journal.js';
 import { MemoryState } from './memory-state.js';
 import { StoreBase } from './store-base.js';
-import type { CommittedMutation, StoreState } from './types.js';
+import { DataFileError, readDataFile, renderDataFile } from './data-file.js';
+import type { CommittedMutation } from './types.js';
 
-/** The snapshot's format tag; a file without it is not emulator data. */
-export const DATA_FORMAT = 'apoxy-emulator/v1';
-const COMPACT_MIN = 1000;
+export { DATA_FORMAT, DataFileError } from './data-file.js';
 
-interface SnapshotFile {
-  format: typeof DATA_FORMAT;
-  resourceVersion: number;
-  resources: StoreState['resources'];
-}
-
-export class DataFileError extends Error {}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads and checks the snapshot; never modifies a file it cannot understand. */
-function readSnapshot(path: string): StoreState | undefined {
-  if (!existsSync(path)) return undefined;
-  const text = readFileSync(path, 'utf8');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new DataFileError(`${path} is not valid emulator data: ${(e as Error).message}`);
-  }
-  const d = data as Partial<SnapshotFile>;
-  const ok =
-    typeof d === 'object' && d !== null && d.format === DATA_FORMAT && Number.isSafeInteger(d.resourceVersion) &&
-    typeof d.resources === 'object' && d.resources !== null &&
-    Object.values(d.resources).every((objs) => typeof objs === 'object' && objs !== null &&
-      Object.entries(objs).every(([name, o]) => typeof o === 'object' && o !== null && (o as { metadata?: { name?: unknown } }).metadata?.name === name));
-  if (!ok) throw new DataFileError(`${path} is not valid emulator data: expected {"format":"${DATA_FORMAT}","resourceVersion":<n>,"resources":{...}}`);
-  return { resourceVersion: d.resourceVersion!, resources: d.resources! };
-}
+/** A journal this large is folded, however large the store. */
+export const JOURNAL_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Below this, a journal is never folded while running (a small store would fold every few writes). */
+const JOURNAL_FLOOR_BYTES = 256 * 1024;
+/** A fold of a large store yields to requests about this often. */
+const FOLD_SLICE_MS = 4;
 
 export class FileStore extends StoreBase {
-  private compacting: Promise<void> | null = null;
+  private folding: Promise<void> | null = null;
+  /** The data file's size when last written or read: the journal is folded when it outgrows it. */
+  private dataBytes: number;
+  /** The data file does not hold the state as it is in memory. */
+  private stale: boolean;
 
   private constructor(
     state: MemoryState,
     readonly location: string,
-    private readonly db: Low<SnapshotFile>,
+    private readonly db: Low<string[]>,
     private readonly journal: JournalWriter,
     private readonly unlock: () => void,
+    stale: boolean,
+    readonly notes: readonly string[],
   ) {
     super(state);
+    this.dataBytes = existsSync(location) ? statSync(location).size : 0;
+    this.stale = stale;
   }
 
+  private get oldJournalPath(): string {
+    return `${this.journal.path}.old`;
+  }
+
+  /**
+   * Opens the store (the data file locked against other emulators). A fold left half done by a
+   * crash is finished in the background; a file that does not exist yet is written at once.
+   */
   static async open(path: string): Promise<FileStore> {
     mkdirSync(dirname(path), { recursive: true });
     const unlock = acquireLock(path);
     try {
       const state = new MemoryState();
-      const snapshot = readSnapshot(path);
-      if (snapshot) state.load(snapshot);
+      const data = readDataFile(path);
+      if (data) state.load(data.resourceVersion, data.tables);
+      let stale = !data || data.stale;
       const journalPath = `${path}.journal`;
       for (const p of [`${journalPath}.old`, journalPath]) {
         if (!existsSync(p)) continue;
@@ -92,12 +85,13 @@ export class FileStore extends StoreBase {
         }
         const { mutations, validBytes } = parsed;
         for (const m of mutations) if (m.rv > state.resourceVersion) state.apply(m);
+        if (mutations.length) stale = true;
         truncateSync(p, validBytes); // drop a torn, never-acknowledged last line
       }
-      const db = new Low<SnapshotFile>(new JSONFile(path), { format: DATA_FORMAT, resourceVersion: 0, resources: {} });
       const journal = await JournalWriter.open(journalPath);
-      const store = new FileStore(state, path, db, journal, unlock);
-      if (existsSync(`${journalPath}.old`) || !snapshot) await store.compact();
+      const store = new FileStore(state, path, new Low<string[]>(new AtomicTextFile(path), []), journal, unlock, stale, data?.notes ?? []);
+      if (!data) await store.fold(); // a new data file is there from the start
+      else if (existsSync(`${journalPath}.old`)) store.startFold();
       return store;
     } catch (e) {
       unlock();
@@ -107,27 +101,60 @@ export class FileStore extends StoreBase {
 
   protected persist(m: CommittedMutation): Promise<void> {
     const durable = this.journal.append(m);
-    if (!this.compacting && this.journal.entries > Math.max(COMPACT_MIN, this.state.size)) {
-      this.compacting = durable.then(() => this.compact()).finally(() => (this.compacting = null));
-    }
+    this.stale = true;
+    if (!this.folding && this.journal.bytes > Math.min(JOURNAL_LIMIT_BYTES, Math.max(JOURNAL_FLOOR_BYTES, this.dataBytes))) this.startFold();
     return durable;
   }
 
-  /** Rotate the journal, write the snapshot atomically (lowdb writes a temp file and renames), drop the old journal. */
-  async compact(): Promise<void> {
-    const journalPath = this.journal.path;
-    await this.journal.rotate(`${journalPath}.old`);
-    const state = this.state.export();
-    this.db.data = { format: DATA_FORMAT, resourceVersion: state.resourceVersion, resources: state.resources };
-    await this.db.write();
-    fsyncPath(this.location);
-    fsyncPath(dirname(this.location));
-    if (existsSync(`${journalPath}.old`)) unlinkSync(`${journalPath}.old`);
+  private startFold(): void {
+    if (this.folding) return;
+    this.folding = this.fold(FOLD_SLICE_MS)
+      .catch((e) => {
+        // The journal still holds every write: nothing is lost; the next fold tries again.
+        process.emitWarning(`apoxy-emulator: folding the journal into ${this.location} failed: ${(e as Error).message}`);
+      })
+      .finally(() => (this.folding = null));
   }
 
+  /** Writes the state in memory to the data file and drops the journal it folded. */
+  private async fold(sliceMs?: number): Promise<void> {
+    if (!existsSync(this.oldJournalPath)) await this.journal.rotate(this.oldJournalPath);
+    // After the rotation every mutation in memory is in the data file about to be written or
+    // in the new journal (replay skips what the file already has).
+    const resourceVersion = this.state.resourceVersion;
+    this.db.data = await renderDataFile(resourceVersion, this.state.capture(), sliceMs);
+    await this.db.write(); // atomic-text-file.ts: a temporary file, fsync'd, renamed over the data file
+    unlinkSync(this.oldJournalPath);
+    this.dataBytes = this.db.data.reduce((n, chunk) => n + chunk.length, 0);
+    this.db.data = [];
+    this.stale = this.state.resourceVersion !== resourceVersion;
+  }
+
+  /**
+   * Folds whatever the data file does not hold yet (journals, an older layout, resourceVersions
+   * given at start-up); false when there was nothing to fold.
+   */
+  async foldAll(): Promise<boolean> {
+    await this.folding;
+    await this.journal.drain();
+    let folded = false;
+    // Until nothing is left that the data file does not hold (a write may land during a fold).
+    while (this.stale || existsSync(this.oldJournalPath)) {
+      await this.fold();
+      await this.journal.drain();
+      folded = true;
+    }
+    return folded;
+  }
+
+  /** Folds the journal into the data file and removes it; releases the file. */
   async close(): Promise<void> {
-    await this.compacting;
-    await this.journal.close();
-    this.unlock();
+    try {
+      await this.foldAll();
+      await this.journal.close();
+      unlinkSync(this.journal.path); // everything in it is in the data file now
+    } finally {
+      this.unlock();
+    }
   }
 }

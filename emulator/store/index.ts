@@ -12,3 +12,17 @@ export { deepFreeze } from './memory-state.js';
 export async function openStore(dataFile: string | undefined): Promise<Store> {
   return dataFile ? FileStore.open(dataFile) : new MemoryStore();
 }
+
+/**
+ * `apoxy-emulator compact`: folds a stopped emulator's journal into its data file. Refuses
+ * (DataFileInUseError) a file a running emulator holds, and (DataFileError) one it cannot read.
+ */
+export async function compactDataFile(dataFile: string): Promise<{ folded: boolean; objects: number; resourceVersion: number; notes: readonly string[] }> {
+  const store = await FileStore.open(dataFile);
+  try {
+    const folded = await store.foldAll();
+    return { folded, objects: store.objectCount, resourceVersion: store.resourceVersion, notes: store.notes };
+  } finally {
+    await store.close();
+  }
+}

@@ -17,20 +17,27 @@ export class JournalWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private failed: Error | null = null;
-  /** Lines written since the journal was opened or rotated. */
-  entries = 0;
+  /** Set while rotating: appends wait in the queue. */
+  private held = false;
+  /** Size of the journal file with the lines waiting to be written (about: characters, not bytes). */
+  bytes: number;
 
-  private constructor(private fh: FileHandle, readonly path: string) {}
+  private constructor(private fh: FileHandle, readonly path: string, size: number) {
+    this.bytes = size;
+  }
 
   static async open(path: string): Promise<JournalWriter> {
-    return new JournalWriter(await open(path, 'a'), path);
+    const fh = await open(path, 'a');
+    return new JournalWriter(fh, path, (await fh.stat()).size);
   }
 
   append(m: CommittedMutation): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((done, fail) => {
-      this.queue.push({ line: JSON.stringify(m) + '\n', done, fail });
-      if (!this.flushing) this.flushing = this.flushLoop();
+      const line = JSON.stringify(m) + '\n';
+      this.bytes += line.length;
+      this.queue.push({ line, done, fail });
+      if (!this.flushing && !this.held) this.flushing = this.flushLoop();
     });
   }
 
@@ -44,18 +51,16 @@ export class JournalWriter {
    * wait in the queue and go to the new file.
    */
   async rotate(oldPath: string): Promise<void> {
-    while (this.flushing) await this.flushing;
-    let release!: () => void;
-    this.flushing = new Promise<void>((r) => (release = r)); // holds the flush loop off
+    this.held = true; // the flush in progress ends after its batch; none starts until the new file is open
     try {
+      while (this.flushing) await this.flushing;
       renameSync(this.path, oldPath);
       await this.fh.close();
       this.fh = await open(this.path, 'a');
-      this.entries = 0;
+      this.bytes = this.queue.reduce((n, p) => n + p.line.length, 0);
     } finally {
-      this.flushing = null;
-      release();
-      if (this.queue.length) this.flushing = this.flushLoop();
+      this.held = false;
+      if (this.queue.length && !this.flushing) this.flushing = this.flushLoop();
     }
   }
 
@@ -67,13 +72,12 @@ export class JournalWriter {
   private async flushLoop(): Promise<void> {
     // Yield once so that writes arriving in the same tick join this batch.
     await new Promise<void>((r) => setImmediate(r));
-    while (this.queue.length) {
+    while (this.queue.length && !this.held) {
       const batch = this.queue;
       this.queue = [];
       try {
         await this.fh.write(batch.map((p) => p.line).join(''));
         await this.fh.datasync();
-        this.entries += batch.length;
         for (const p of batch) p.done();
       } catch (e) {
         this.failed = e as Error;

@@ -4,6 +4,7 @@ import { StoreBase } from './store-base.js';
 
 export class MemoryStore extends StoreBase {
   readonly location = 'in memory';
+  readonly notes = [];
   constructor() {
     super(new MemoryState());
   }

@@ -10,6 +10,7 @@ type Listener = (m: CommittedMutation, before: KubeObject | undefined) => void;
 
 export abstract class StoreBase implements Store {
   abstract readonly location: string;
+  abstract readonly notes: readonly string[];
   private listeners: Listener[] = [];
   /** Chain of durability promises, so listeners hear mutations in order. */
   private delivered: Promise<void> = Promise.resolve();
@@ -27,6 +28,13 @@ export abstract class StoreBase implements Store {
   }
   count(resource: string): number {
     return this.state.count(resource);
+  }
+  resources(): string[] {
+    return this.state.resources();
+  }
+  /** Objects of every resource. */
+  get objectCount(): number {
+    return this.state.size;
   }
   exportState(): StoreState {
     return this.state.export();

@@ -20,10 +20,14 @@ export interface Store {
   readonly resourceVersion: number;
   /** Where the data lives, for messages ("in memory" when nowhere). */
   readonly location: string;
+  /** What opening put right in the stored data (a resourceVersion given to a hand-added object), for a person to hear. */
+  readonly notes: readonly string[];
   get(resource: string, name: string): KubeObject | undefined;
   /** Objects of one resource in key (name) order, starting after `after` when given. */
   list(resource: string, after?: string): IterableIterator<KubeObject>;
   count(resource: string): number;
+  /** The resources that have (or had) objects, served or not (a data file may name any). */
+  resources(): string[];
   /**
    * Applies the mutation in memory at once, stamping the new resourceVersion on a put object,
    * and resolves once it is durable. Callers acknowledge a write only after `durable`.
