@@ -23,6 +23,7 @@ function compactJson(value: object): string {
 }
 
 function compactBody(value: object): string {
+  if (!Object.isFrozen(value)) return JSON.stringify(value) + '\n';
   let text = encodedBody.get(value);
   if (text === undefined) encodedBody.set(value, (text = compactJson(value) + '\n'));
   return text;
