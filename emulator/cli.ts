@@ -10,6 +10,8 @@ import { createEmulator } from './emulator.js';
 import type { Profile } from './resources/types.js';
 import { compactDataFile, DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
+import { parseAllowedHosts } from './http/host-check.js';
+import { compileCorsOrigins } from './http/cross-origin.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles, type TlsOption } from './http/tls.js';
 import { kubeconfig } from './kubeconfig.js';
@@ -34,6 +36,15 @@ Options for serve:
   --seed <path>      Manifest file or folder (YAML/JSON, multi-document) to load at start; repeatable
   --api-key <key>    Require X-Apoxy-API-Key: <key> or Authorization: Bearer <key> on every request
                      except health checks (default: $APOXY_EMULATOR_API_KEY)
+  --allowed-hosts <name>
+                     Also answer requests whose Host header names <name> (a host name or address;
+                     .example.test: that domain and its subdomains); repeatable. Loopback names and
+                     addresses and the --host address are always answered, other hosts get 403
+                     (against DNS rebinding); "all" turns the check off
+  --cors-allowed-origins <regexp>
+                     Let web apps at matching origins call the emulator from a browser (CORS), e.g.
+                     '^http://localhost:5173$'; comma separated and repeatable, as kube-apiserver's
+                     flag. Writes from other web origins get 403
   --reset-damaged-data
                      If the data file is damaged, rename it to <file>.damaged-<timestamp> and start empty
   --tls              Serve HTTPS with a self-signed certificate made at start-up
@@ -67,6 +78,8 @@ function parseServe(argv: string[]) {
       profile: { type: 'string', default: 'apoxy' },
       seed: { type: 'string', multiple: true },
       'api-key': { type: 'string' },
+      'allowed-hosts': { type: 'string', multiple: true },
+      'cors-allowed-origins': { type: 'string', multiple: true },
       'reset-damaged-data': { type: 'boolean', default: false },
       tls: { type: 'boolean', default: false },
       cert: { type: 'string' },
@@ -81,6 +94,16 @@ function parseServe(argv: string[]) {
   if (values['in-memory'] && values.data) throw usageError('--data and --in-memory cannot be used together');
   if (!values.cert !== !values.key) throw usageError('--cert and --key must be given together');
   if (values.tls && values.cert) throw usageError('--tls makes its own certificate; do not combine it with --cert/--key');
+  // Both lists are comma separated and repeatable; createEmulator() checks them by the same rules.
+  const allowedHosts = values['allowed-hosts']?.flatMap((v) => v.split(','));
+  const corsAllowedOrigins = values['cors-allowed-origins']?.flatMap((v) => v.split(','));
+  let hostsOff = false;
+  try {
+    hostsOff = parseAllowedHosts(allowedHosts).all;
+    compileCorsOrigins(corsAllowedOrigins);
+  } catch (e) {
+    throw usageError((e as Error).message);
+  }
   return {
     help: values.help!,
     port: Number(values.port),
@@ -89,6 +112,9 @@ function parseServe(argv: string[]) {
     profile: values.profile as Profile,
     seed: values.seed ?? [],
     apiKey: values['api-key'] || process.env[API_KEY_ENV] || undefined,
+    allowedHosts,
+    hostsOff,
+    corsAllowedOrigins,
     resetDamagedData: values['reset-damaged-data']!,
     tls: values.tls ? ('self-signed' as const) : values.cert ? { certFile: values.cert, keyFile: values.key! } : undefined,
     harness: harnessOptions(values),
@@ -108,7 +134,8 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`apoxy-emulator: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const start = () => createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, tls, ...opts.harness });
+  const start = () =>
+    createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, allowedHosts: opts.allowedHosts, corsAllowedOrigins: opts.corsAllowedOrigins, tls, ...opts.harness });
   let emulator;
   try {
     try {
@@ -139,6 +166,12 @@ async function serve(argv: string[]): Promise<void> {
   }
   if (!opts.apiKey && !isLoopback(opts.host)) {
     process.stderr.write(`apoxy-emulator: warning: listening on ${opts.host} without an API key; anyone who can reach it can read and change its data (set --api-key or $${API_KEY_ENV})\n`);
+  }
+  if (!isLoopback(opts.host) && !opts.hostsOff) {
+    process.stderr.write(
+      `apoxy-emulator: requests whose Host header names anything but a loopback address or ${opts.host} get 403 Forbidden; ` +
+        `allow the names and addresses clients use with --allowed-hosts <name> (repeatable), or any with --allowed-hosts all\n`,
+    );
   }
   process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'}${harnessStartupNote(emulator, opts.harness)})\n`);
   if (emulator.seeded.length) process.stdout.write(`seeded ${emulator.seeded.length - failed.length} of ${emulator.seeded.length} objects\n`);

@@ -22,6 +22,9 @@ import { openapiRoutes } from './http/openapi-served.js';
 import { openapiV2Routes } from './http/openapi-v2-served.js';
 import { createTlsServer, resolveTls } from './http/tls.js';
 import { apiKeyAuth } from './http/auth.js';
+import { HostAllowList, hostCheck, parseAllowedHosts } from './http/host-check.js';
+import { compileCorsOrigins, crossOrigin } from './http/cross-origin.js';
+import { projectScope } from './http/project-scope.js';
 import { closeGracefully, createLimitedServer, httpLimits } from './http/limits.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { RequestLog, requestLogging } from './http/request-log.js';
@@ -112,6 +115,9 @@ export async function emulate(api: ServedApi, options: EmulatorOptions = {}): Pr
 async function assemble(options: EmulatorOptions, api: ServedApi, store: Store): Promise<Emulator> {
   const { doc, validators } = api;
   const profile = options.profile ?? 'apoxy';
+  // Checked as the CLI checks its flags; a bad value is an error here, not a surprise later.
+  const hosts = new HostAllowList(parseAllowedHosts(options.allowedHosts, 'allowedHosts'));
+  const corsOrigins = compileCorsOrigins(options.corsAllowedOrigins, 'corsAllowedOrigins');
   const clock = new ControllableClock(typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock, options.clock);
   const seededRandom = options.randomSeed !== undefined ? seededRandomness(options.randomSeed) : undefined;
   const rt: Runtime = {
@@ -156,10 +162,11 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
       clear: () => faults.clear(),
     },
   });
-  // Middleware every request passes first; then the resource API (each route behind the fault
-  // gate); then the other routes. Each module is self-contained and gets the one context.
+  // Middleware every request passes first: the Host and Origin checks before anything else (a
+  // refused request touches nothing), the project prefix, the log, the key. Then the resource API
+  // (each route behind the fault gate); then the other routes. Each module is self-contained.
   const app = createApp(ctx, {
-    middleware: [requestLogging(requests, clock.nowMs), apiKeyAuth],
+    middleware: [hostCheck(hosts), crossOrigin(corsOrigins), projectScope, requestLogging(requests, clock.nowMs), apiKeyAuth],
     gates: [faultGate(faults)],
     routes: [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes],
     onResponse: options.validateResponses
@@ -198,6 +205,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
     },
     async listen(port = 0, host = '127.0.0.1') {
       const tls = options.tls ? await resolveTls(options.tls) : undefined;
+      hosts.allowBindAddress(host);
       return new Promise((resolve, reject) => {
         const s = tls ? createTlsServer(app, tls, httpLimits(options.limits)) : createLimitedServer(app, httpLimits(options.limits));
         s.listen(port, host);

@@ -26,6 +26,17 @@ export interface EmulatorOptions {
   watchHistory?: number;
   /** When set, every request except health checks must carry this key (X-Apoxy-API-Key or Bearer). */
   apiKey?: string;
+  /**
+   * Host names (or addresses) requests may name besides loopback ones and the address listen()
+   * binds (`--allowed-hosts`): `myhost.local`, `.example.test` (it and its subdomains), or `'all'`
+   * to turn the Host check off. Others get 403 (against DNS rebinding; docs/security.md).
+   */
+  allowedHosts?: string[] | 'all';
+  /**
+   * Web origins allowed to use the API from a browser (`--cors-allowed-origins`): kube-apiserver's
+   * regular expressions, e.g. `['^http://localhost:5173$']`. Writes from other origins get 403.
+   */
+  corsAllowedOrigins?: string[];
   /** Header size, slow-client timeouts, concurrent watches (defaults in http/limits.ts). */
   limits?: Partial<HttpLimits>;
   /** Serve HTTPS: a given certificate and key, or `self-signed` (made when listen() starts). */

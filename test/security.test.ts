@@ -112,9 +112,14 @@ describe('binding', () => {
 
     await new Promise((r) => setTimeout(r, 100)); // stderr is read line by line
     expect(open.stderr.join('\n')).toMatch(/warning: listening on 0\.0\.0\.0 without an API key/);
+    // Clients on other machines name it by an address or name the Host check refuses: how to allow them.
+    const hostNote = /requests whose Host header names anything but a loopback address or 0\.0\.0\.0 get 403 Forbidden; allow the names and addresses clients use with --allowed-hosts <name> \(repeatable\), or any with --allowed-hosts all/;
+    expect(open.stderr.join('\n')).toMatch(hostNote);
+    expect(local.stderr.join('\n')).not.toMatch(/allowed-hosts/);
 
     const port = new URL(keyed.url).port;
     expect(keyed.stderr.join('\n')).not.toMatch(/warning/);
+    expect(keyed.stderr.join('\n')).toMatch(hostNote);
     expect((await fetch(`http://127.0.0.1:${port}${BASE}`)).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${port}${BASE}`, { headers: { 'x-apoxy-api-key': KEY } })).status).toBe(200);
   });

@@ -14,6 +14,7 @@ import type { StoreState } from '../store/types.js';
 import { durationMs, parseRfc3339, type ClockState } from '../simulate/clock.js';
 import type { RequestFilter, RequestLog } from './request-log.js';
 import { sendError } from './respond.js';
+import { mediaTypeOf } from './negotiation.js';
 
 /** Fault rules as the admin API manages them; a bad rule set is thrown as a 400 Status. */
 export interface FaultControls {
@@ -77,9 +78,27 @@ function requestFilter(q: Record<string, unknown>): RequestFilter {
   return { method: s('method'), path: s('path'), status, limit: limit === undefined ? undefined : Number(limit), includeAdmin: all === 'true' || all === '1' };
 }
 
+/**
+ * The body types the admin API documents: JSON, and YAML for seed. Anything else (above all
+ * text/plain, forms and multipart, which a web page may send anywhere without asking) is a 415
+ * before the body is read; a request with no Content-Type must have no body.
+ */
+const JSON_BODY = ['application/json'];
+const BODY_TYPES: Record<string, readonly string[]> = { '/seed': ['application/json', 'application/yaml'] };
+
+function documentedContentType(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const type = mediaTypeOf(req.headers['content-type']);
+  const accepted = BODY_TYPES[req.path] ?? JSON_BODY;
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (type === undefined ? !hasBody : accepted.includes(type)) return next();
+  sendError(res, errors.unsupportedMediaType(accepted));
+}
+
 export function adminRoutes(controls: AdminControls): RouteModule {
   return (app, ctx) => {
     const router = express.Router();
+    router.use(documentedContentType);
     router.use(express.raw({ type: () => true, limit: MAX_BODY_BYTES }));
     // Handlers may be async; a thrown Status (or anything else) is answered as a Status.
     const route = (fn: (req: Request, res: Response) => unknown) => async (req: Request, res: Response) => {

@@ -135,6 +135,10 @@ export const errors = {
   gone(message: string): StatusError {
     return new StatusError(410, 'Expired', message);
   },
+  /** apierrors.NewForbidden for no particular resource: its message starts "forbidden: ". */
+  forbidden(reason: string): StatusError {
+    return new StatusError(403, 'Forbidden', `forbidden: ${reason}`, {});
+  },
   unauthorized(): StatusError {
     return new StatusError(401, 'Unauthorized', 'Unauthorized');
   },
