@@ -14,6 +14,7 @@ import { parseAllowedHosts } from './http/host-check.js';
 import { compileCorsOrigins } from './http/cross-origin.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles, type TlsOption } from './http/tls.js';
+import { ManifestError } from './seed.js';
 import { kubeconfig } from './kubeconfig.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './cli/admin-commands.js';
 import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './cli/harness-flags.js';
@@ -147,6 +148,10 @@ async function serve(argv: string[]): Promise<void> {
       emulator = await start();
     }
   } catch (e) {
+    if (e instanceof ManifestError) {
+      process.stderr.write(`apoxy-emulator: --seed: ${e.message}\n`);
+      process.exit(2);
+    }
     if (e instanceof DataFileError || e instanceof DataFileInUseError) {
       const hint = e instanceof DataFileError && !opts.resetDamagedData ? '\napoxy-emulator: the file was left untouched; fix it, or start with --reset-damaged-data to move it aside and start empty' : '';
       process.stderr.write(`apoxy-emulator: ${e.message}${hint}\n`);

@@ -81,12 +81,22 @@ export async function seedObjects(doc: ApiDocument, registries: Map<string, Reso
   return results;
 }
 
+/** A seed path that cannot be read, or a manifest that cannot be parsed: a bad `--seed`, not a crash. */
+export class ManifestError extends Error {}
+
 export function readManifests(paths: string[]): unknown[] {
-  return manifestFiles(paths).flatMap((f) => {
+  let files: string[];
+  try {
+    files = manifestFiles(paths);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ManifestError(`cannot read ${err.path ?? paths.join(', ')}: ${err.code ?? err.message}`);
+  }
+  return files.flatMap((f) => {
     try {
       return parseManifests(readFileSync(f, 'utf8'));
     } catch (e) {
-      throw new Error(`${f}: ${(e as Error).message}`);
+      throw new ManifestError(`${f}: ${(e as Error).message}`);
     }
   });
 }

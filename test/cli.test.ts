@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,16 @@ describe('apoxy-emulator CLI (a real process on a real port)', () => {
     }
     const help = await runCli(['serve', '--help']);
     expect(help.code).toBe(0);
+    // A --seed path that is missing or not YAML: a message naming it, no stack trace.
+    const dir = mkdtempSync(join(tmpdir(), 'apoxy-seed-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'metadata: [unclosed\n');
+    for (const seed of [join(dir, 'missing.yaml'), join(dir, 'broken.yaml')]) {
+      const r = await runCli(['serve', '--port', '0', '--in-memory', '--seed', seed]);
+      expect(r.code, seed).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^apoxy-emulator: --seed: .*${seed.replace(/[.]/g, '\\.')}`));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    rmSync(dir, { recursive: true, force: true });
     expect(help.stdout).toContain('--profile');
   });
 });
