@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	apoxyemulator "github.com/apoxy-dev/apoxy-emulator/harness/go"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -38,3 +39,7 @@ func fresh(t *testing.T) *apoxyemulator.Emulator {
 	}
 	return shared
 }
+
+func labelsEverything() labels.Selector { return labels.Everything() }
+
+func ptr[T any](v T) *T { return &v }
