@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEmulator } from '../emulator/index.js';
 import { BASE, backend, startEmulator } from './harness.js';
 
 describe('create', () => {
@@ -173,6 +174,26 @@ describe('create', () => {
     const text = await api.post(BASE).set('Content-Type', 'text/plain').send('hello');
     expect(text.status).toBe(415);
     expect(text.body.message).toBe('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  });
+
+  it('reads a body without a Content-Type as JSON, as kube-apiserver does (the Python client sends none)', async () => {
+    const emulator = await createEmulator();
+    try {
+      const url = await emulator.listen(0);
+      const body = new TextEncoder().encode(JSON.stringify(backend('no-type', { protocol: 'H2' })));
+      const created = await fetch(url + BASE, { method: 'POST', body });
+      expect(created.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(created.status).toBe(201);
+      const obj = await created.json();
+      expect(obj.spec.protocol).toBe('h2');
+      const replaced = await fetch(`${url}${BASE}/no-type`, { method: 'PUT', body: new TextEncoder().encode(JSON.stringify({ ...obj, spec: { protocol: 'tls' } })) });
+      expect(replaced.status).toBe(200);
+      // A patch names its type: none is a 415, as upstream.
+      const patch = await fetch(`${url}${BASE}/no-type`, { method: 'PATCH', body: new TextEncoder().encode('{}') });
+      expect(patch.status).toBe(415);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('malformed JSON is a 400 Status, never a crash', async () => {

@@ -126,15 +126,21 @@ export class ResourceRegistry {
     return (req.query.fieldManager as string | undefined) || defaultManager(req.userAgent);
   }
 
-  private requireBody(req: ApiRequest, accepted: readonly string[], advertised: readonly string[]): Buffer {
-    if (!req.contentType || !accepted.includes(req.contentType)) throw errors.unsupportedMediaType(advertised);
-    return req.body ?? Buffer.alloc(0);
+  /**
+   * The body and its media type. No Content-Type means the first type the server supports
+   * (JSON), as kube-apiserver's NegotiateInputSerializerForMediaType does: the Python client
+   * sends create and replace bodies without one.
+   */
+  private requireBody(req: ApiRequest, accepted: readonly string[], advertised: readonly string[]): { raw: Buffer; type: string } {
+    const type = req.contentType ?? advertised[0];
+    if (!accepted.includes(type)) throw errors.unsupportedMediaType(advertised);
+    return { raw: req.body ?? Buffer.alloc(0), type };
   }
 
   /** Decodes a full object from a POST/PUT body, as the storage version. */
   private decodeBody(req: ApiRequest) {
-    const raw = this.requireBody(req, req.op.requestContentTypes, BODY_TYPES_ADVERTISED);
-    const value = parseBody(raw, req.contentType!, "couldn't get version/kind; ");
+    const { raw, type } = this.requireBody(req, req.op.requestContentTypes, BODY_TYPES_ADVERTISED);
+    const value = parseBody(raw, type, "couldn't get version/kind; ");
     return this.versionOf(req.op).decode(value, this.fieldValidation(req.query));
   }
 

@@ -136,6 +136,14 @@ type Snapshot struct {
 	Resources       map[string]map[string]*unstructured.Unstructured `json:"resources"`
 }
 
+func (s Snapshot) count() int {
+	n := 0
+	for _, objects := range s.Resources {
+		n += len(objects)
+	}
+	return n
+}
+
 // SeedReport says what a Seed did with each object.
 type SeedReport struct {
 	Created         int          `json:"created"`
@@ -154,11 +162,19 @@ type SeedResult struct {
 	Status  *metav1.Status `json:"status,omitempty"`
 }
 
-// Reset puts the emulator back to its start: an empty store and request log, the fault rules
-// given at start re-armed (none otherwise), a fixed clock back at its start. resourceVersions
-// keep increasing. Use it before each test when tests share one emulator.
+// Reset puts the emulator back to how it started: the objects it started with (seeds, a data
+// file; none otherwise), an empty request log, the fault rules given at start re-armed (none
+// otherwise), a fixed clock back at its start. resourceVersions keep increasing. Use it before
+// each test when tests share one emulator.
 func (e *Emulator) Reset(ctx context.Context) error {
-	if err := e.admin(ctx, http.MethodPost, "/reset", nil, "", nil); err != nil {
+	if e.startState.count() > 0 {
+		if err := e.Restore(ctx, e.startState); err != nil {
+			return err
+		}
+		if err := e.ClearRequests(ctx); err != nil {
+			return err
+		}
+	} else if err := e.admin(ctx, http.MethodPost, "/reset", nil, "", nil); err != nil {
 		return err
 	}
 	if e.cfg.faults != nil {

@@ -33,8 +33,10 @@ type Emulator struct {
 	tmpDir string
 	http   *http.Client
 	output lockedBuffer
-	exited chan struct{}
-	waitEr error
+	// The objects it started with (seeds, a data file), for Reset.
+	startState Snapshot
+	exited     chan struct{}
+	waitEr     error
 
 	kubeconfigOnce sync.Once
 	kubeconfigPath string
@@ -147,6 +149,9 @@ func StartServer(ctx context.Context, opts ...Option) (*Emulator, error) {
 	}
 	e.http = &http.Client{Transport: e.transport()}
 	if err := e.waitReady(startCtx); err != nil {
+		return fail(err.Error())
+	}
+	if e.startState, err = e.Snapshot(startCtx); err != nil {
 		return fail(err.Error())
 	}
 	return e, nil

@@ -162,6 +162,17 @@ func TestOptionsReachTheEmulator(t *testing.T) {
 	if got := created.GetCreationTimestamp().UTC(); !got.Equal(at) {
 		t.Errorf("creationTimestamp %s, want the fixed clock %s", got, at)
 	}
+	// Reset goes back to the start: the seeded objects (with their uids), not an empty store.
+	if err := e.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := dyn.List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Items) != 2 || after.Items[0].GetUID() != list.Items[0].GetUID() {
+		t.Errorf("after Reset: %d objects, want the 2 seeded ones", len(after.Items))
+	}
 	// The same random seed gives the same uids in another emulator.
 	other := apoxyemulator.Start(t, apoxyemulator.WithRandomSeed(7))
 	again, err := dynamic.NewForConfigOrDie(other.RESTConfig()).Resource(backends).Create(ctx, backend("clocked", nil), metav1.CreateOptions{})
