@@ -4,6 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { errors, isStatusError, type StatusError } from '../machinery/status.js';
 import { MAX_BODY_BYTES } from '../shared-names.js';
 import type { Negotiated } from './negotiation.js';
+import { warningHeaders } from './warning-header.js';
 
 /**
  * Compact JSON of frozen objects already sent once. Stored objects are frozen (every write stores
@@ -46,16 +47,20 @@ export function serialize(body: unknown, format: 'json' | 'yaml', pretty: boolea
 }
 
 export function send(res: Response, status: number, body: unknown, neg: Negotiated, pretty: boolean, warnings: string[] = []): void {
-  for (const w of warnings) res.append('Warning', `299 - ${JSON.stringify(w)}`);
   const text = serialize(body, neg.format, pretty);
   // Raw header pairs: writeHead takes them as they are, without building a header map first.
   // Content-Length is given here because headers written before end() cannot learn it there.
-  res.writeHead(status, [
+  const headers: (string | number | string[])[] = [
     'Content-Type', neg.format === 'yaml' ? 'application/yaml' : 'application/json',
     'Cache-Control', 'no-cache, private',
     'Content-Length', Buffer.byteLength(text),
-  ]);
-  res.end(text);
+  ];
+  const warningValues = warnings.length ? warningHeaders(warnings) : [];
+  if (warningValues.length) headers.push('Warning', warningValues);
+  res.writeHead(status, headers as string[]);
+  // Node writes the headers in the encoding of a string body (UTF-8), which would encode the
+  // Warning's UTF-8 bytes a second time; with a Buffer body they go out as latin1, byte for byte.
+  res.end(warningValues.some((v) => /[\x80-\xff]/.test(v)) ? Buffer.from(text) : text);
 }
 
 /** Every failure leaves as a Status; anything unexpected is a 500 without a stack trace. */
