@@ -8,6 +8,6 @@ export default defineConfig({
     // Real processes and real ports: keep the machine's two cores for the servers under test.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2 } },
-    reporters: process.env.CI ? ['default', './test/summary-reporter.ts'] : ['default'],
+    reporters: process.env.CI || process.env.APOXY_TEST_SUMMARY ? ['default', './test/summary-reporter.ts'] : ['default'],
   },
 });

@@ -146,6 +146,26 @@ describe('get and list', () => {
     expect(res.body.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
   });
 
+  it('an empty resourceVersionMatch is unset; an unknown one lists the supported values as ValidateListOptions does', async () => {
+    const { api } = await seeded();
+    await api.get(BASE).query({ resourceVersionMatch: '' }).expect(200);
+    const bad = await api.get(BASE).query({ resourceVersion: '1', resourceVersionMatch: 'Later' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Later": supported values: "Exact", "NotOlderThan", ""');
+    const warned = await api.post(BASE).query({ fieldValidation: '' }).send({ metadata: { name: 'empty-fv' }, spec: { nope: 1 } }).expect(201);
+    expect(warned.headers.warning).toBe('299 - "unknown field \\"spec.nope\\""'); // "" is Warn, the default
+    // Where "" is no value of the enum, it is refused like any other (ValidateDryRun, ValidateDeleteOptions).
+    const dry = await api.post(BASE).query({ dryRun: '' }).send({ metadata: { name: 'empty-dry' } });
+    expect(dry.status).toBe(422);
+    expect(dry.body.message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: [""]: supported values: "All"');
+    const policy = await api.delete(`${BASE}/empty-fv`).query({ propagationPolicy: '' });
+    expect(policy.status).toBe(422);
+    // An empty integer is not "unset": strconv.ParseInt("") fails, as in the real conversion.
+    const limit = await api.get(`${BASE}?limit=&limit=5`);
+    expect(limit.status).toBe(400);
+    expect(limit.body.message).toBe('strconv.ParseInt: parsing "": invalid syntax');
+  });
+
   it('YAML when asked, 406 for what cannot be served', async () => {
     const { api } = await seeded();
     const yaml = await api.get(`${BASE}/a`).set('Accept', 'application/yaml').expect(200);

@@ -1,4 +1,9 @@
-/** Prints the closing line CI reads: "N passed, N failed" (with ", N skipped" when any). */
+/**
+ * Counts vitest's tests. Under npm test (scripts/test-all.ts, which sets $APOXY_TEST_SUMMARY) the
+ * counts go to that file, to be added to the Go and Python suites' in one closing line; run alone
+ * with CI=true, it prints the closing line CI reads: "N passed, N failed" (", N skipped" when any).
+ */
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -15,6 +20,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (m.state() === 'failed' && ![...m.children.allTests()].length) failed++;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const summaryFile = process.env.APOXY_TEST_SUMMARY;
+    if (summaryFile) writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped }));
+    else process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

@@ -21,7 +21,7 @@ const OPTIONS_KIND: Record<KubeAction, string> = {
 
 /** The values upstream lists after "supported values:", where they differ from the enum. */
 const SUPPORTED_VALUES: Record<string, (e: string[]) => string[]> = {
-  fieldValidation: (e) => ['', ...e].sort(),
+  fieldValidation: (e) => [...new Set(['', ...e])].sort(),
   propagationPolicy: (e) => [...e, 'nil'],
 };
 
@@ -73,9 +73,12 @@ export function parseQuery(op: Operation, query: Record<string, unknown>): Query
     if (raw === undefined || typeof raw !== 'string') continue;
     const schema = param.schema;
     if (schema.type === 'boolean') out[name] = raw === '' ? undefined : parseBool(raw);
-    else if (schema.type === 'integer') out[name] = raw === '' ? undefined : parseInt64(raw);
-    else out[name] = raw;
-    const unsupported = raw === '' ? undefined : checkEnumOption(op, name, raw);
+    // An empty integer is strconv.ParseInt(""): a 400, as runtime.Convert_Slice_string_To_int64 answers.
+    else if (schema.type === 'integer') out[name] = parseInt64(raw);
+    // An empty value is "unset" where the enum allows "" (fieldValidation, resourceVersionMatch);
+    // elsewhere it is checked like any other (dryRun= and propagationPolicy= are 422 upstream).
+    else out[name] = raw === '' && (schema.enum as unknown[] | undefined)?.includes('') ? undefined : raw;
+    const unsupported = checkEnumOption(op, name, raw);
     if (unsupported) errs.push(unsupported);
     if (typeof schema.maxLength === 'number' && raw.length > schema.maxLength) {
       errs.push(fieldError.invalid(name, raw, `must be less than ${schema.maxLength} characters`));

@@ -51,8 +51,11 @@ function newAjv(opts: { useDefaults: boolean; contractFormats: boolean }): AjvIn
   return ajv;
 }
 
-/** A deep copy of a schema without the contract-only keywords, touching only schema positions. */
-function stripContract(schema: unknown): unknown {
+/**
+ * A deep copy of a schema without the contract-only keywords, touching only schema positions: the
+ * decode view, what the real server (and profile apoxy) guarantees.
+ */
+export function stripContract(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(stripContract);
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Record<string, unknown> = {};
