@@ -124,3 +124,86 @@ func TestTypedClientset(t *testing.T) {
 		}
 	}
 }
+
+// CoreV1alpha().Backends(): the older version, served from the same store. What one version
+// writes the other reads, with the same uid, and each answers in its own apiVersion.
+func TestTypedClientsetV1alpha(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cs, err := versioned.NewForConfig(fresh(t).RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, current := cs.CoreV1alpha().Backends(), cs.CoreV1alpha2().Backends()
+
+	w, err := old.Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+
+	created, err := old.Create(ctx, &corev1alpha2.Backend{
+		ObjectMeta: metav1.ObjectMeta{Name: "legacy", Labels: map[string]string{"tier": "edge"}},
+		Spec:       corev1alpha2.BackendSpec{Endpoints: []corev1alpha2.BackendEndpoint{{FQDN: "legacy.example.com"}}, Protocol: "TLS"},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.Spec.Protocol != "tls" || created.APIVersion != "" && created.APIVersion != "core.apoxy.dev/v1alpha" {
+		t.Errorf("created through v1alpha: %+v %s", created.Spec, created.APIVersion)
+	}
+
+	// The same object through v1alpha2.
+	same, err := current.Get(ctx, "legacy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.UID != created.UID || same.ResourceVersion != created.ResourceVersion {
+		t.Errorf("v1alpha2 reads uid %s rv %s, v1alpha wrote %s %s", same.UID, same.ResourceVersion, created.UID, created.ResourceVersion)
+	}
+
+	// A change through v1alpha2 is seen through v1alpha: Get, and the v1alpha watch.
+	if _, err := current.Patch(ctx, "legacy", types.MergePatchType, []byte(`{"spec":{"protocol":"h2"}}`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := old.Get(ctx, "legacy", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec.Protocol != "h2" {
+		t.Errorf("v1alpha reads protocol %q after the v1alpha2 patch", got.Spec.Protocol)
+	}
+	got.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue, Reason: "Reconciled", Message: "v1alpha", LastTransitionTime: metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}}
+	if _, err := old.UpdateStatus(ctx, got, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := old.List(ctx, metav1.ListOptions{LabelSelector: "tier=edge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 || len(list.Items[0].Status.Conditions) != 1 {
+		t.Fatalf("v1alpha list %+v", list.Items)
+	}
+	// v1alpha registers no spec.protocol field selector, as on the real server.
+	if _, err := old.List(ctx, metav1.ListOptions{FieldSelector: "spec.protocol=h2"}); !apierrors.IsBadRequest(err) {
+		t.Errorf("spec.protocol field selector through v1alpha: %v, want 400", err)
+	}
+	if err := old.Delete(ctx, "legacy", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := current.Get(ctx, "legacy", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("v1alpha2 get after the v1alpha delete: %v", err)
+	}
+
+	for i, want := range []watch.EventType{watch.Added, watch.Modified, watch.Modified, watch.Deleted} {
+		select {
+		case ev := <-w.ResultChan():
+			b, ok := ev.Object.(*corev1alpha2.Backend)
+			if ev.Type != want || !ok || b.Name != "legacy" {
+				t.Fatalf("v1alpha watch event %d: %s %T, want %s", i, ev.Type, ev.Object, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("v1alpha watch event %d (%s) never came", i, want)
+		}
+	}
+}

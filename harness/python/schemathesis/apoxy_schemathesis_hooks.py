@@ -44,12 +44,12 @@ _names = itertools.count()
 _NAME_OK = re.compile(r"^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$")
 
 
-@schemathesis.hook("map_body").apply_to(operation_id="createCoreApoxyDevV1alpha2Backend")
+@schemathesis.hook("map_body").apply_to(operation_id=["createCoreApoxyDevV1alpha2Backend", "createCoreApoxyDevV1alphaBackend"])
 def creatable_backend(ctx: Any, body: Any) -> Any:
     if not isinstance(body, dict):
         return body
     if "apiVersion" in body:
-        body["apiVersion"] = "core.apoxy.dev/v1alpha2"
+        body["apiVersion"] = "core.apoxy.dev/" + ctx.operation.path.split("/")[3]
     if "kind" in body:
         body["kind"] = "Backend"
     metadata = body.get("metadata")

@@ -1,6 +1,6 @@
 // Package versioned is a typed clientset for core.apoxy.dev/v1alpha2 Backends with the same
 // shape as Apoxy's generated github.com/apoxy-dev/apoxy/client/versioned (NewForConfig,
-// CoreV1alpha2().Backends()), built the way client-gen builds it in client-go v0.34: on
+// CoreV1alpha2().Backends(), CoreV1alpha().Backends()), built the way client-gen builds it in client-go v0.34: on
 // k8s.io/client-go/gentype. It stands in for Apoxy's clientset, which the Go module proxy refuses
 // (see harness/go/README.md).
 package versioned
@@ -9,9 +9,11 @@ import (
 	"context"
 	"net/http"
 
+	corev1alpha "github.com/apoxy-dev/apoxy-emulator/harness/go/internal/apoxy/api/core/v1alpha"
 	corev1alpha2 "github.com/apoxy-dev/apoxy-emulator/harness/go/internal/apoxy/api/core/v1alpha2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
@@ -31,15 +33,22 @@ func init() {
 	if err := corev1alpha2.AddToScheme(Scheme); err != nil {
 		panic(err)
 	}
+	if err := corev1alpha.AddToScheme(Scheme); err != nil {
+		panic(err)
+	}
 }
 
 // Clientset holds the group clients.
 type Clientset struct {
-	coreV1alpha2 *CoreV1alpha2Client
+	coreV1alpha2 *CoreClient
+	coreV1alpha  *CoreClient
 }
 
 // CoreV1alpha2 is the core.apoxy.dev/v1alpha2 client.
-func (c *Clientset) CoreV1alpha2() CoreV1alpha2Interface { return c.coreV1alpha2 }
+func (c *Clientset) CoreV1alpha2() CoreInterface { return c.coreV1alpha2 }
+
+// CoreV1alpha is the core.apoxy.dev/v1alpha client (the same store, the older version).
+func (c *Clientset) CoreV1alpha() CoreInterface { return c.coreV1alpha }
 
 // NewForConfig makes a clientset for the given config.
 func NewForConfig(c *rest.Config) (*Clientset, error) {
@@ -47,29 +56,33 @@ func NewForConfig(c *rest.Config) (*Clientset, error) {
 	if err != nil {
 		return nil, err
 	}
-	core, err := newCoreV1alpha2ForConfigAndClient(c, httpClient)
+	v1alpha2, err := newCoreForConfigAndClient(c, httpClient, corev1alpha2.SchemeGroupVersion)
 	if err != nil {
 		return nil, err
 	}
-	return &Clientset{coreV1alpha2: core}, nil
+	v1alpha, err := newCoreForConfigAndClient(c, httpClient, corev1alpha.SchemeGroupVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &Clientset{coreV1alpha2: v1alpha2, coreV1alpha: v1alpha}, nil
 }
 
-// CoreV1alpha2Interface lists the group's resources.
-type CoreV1alpha2Interface interface {
+// CoreInterface lists a core.apoxy.dev version's resources.
+type CoreInterface interface {
 	RESTClient() rest.Interface
 	Backends() BackendInterface
 }
 
-// CoreV1alpha2Client talks to core.apoxy.dev/v1alpha2.
-type CoreV1alpha2Client struct {
+// CoreClient talks to one version of core.apoxy.dev.
+type CoreClient struct {
 	restClient rest.Interface
 }
 
 // RESTClient is the underlying REST client.
-func (c *CoreV1alpha2Client) RESTClient() rest.Interface { return c.restClient }
+func (c *CoreClient) RESTClient() rest.Interface { return c.restClient }
 
 // Backends is the client of the cluster-scoped backends resource.
-func (c *CoreV1alpha2Client) Backends() BackendInterface {
+func (c *CoreClient) Backends() BackendInterface {
 	return &backends{gentype.NewClientWithList[*corev1alpha2.Backend, *corev1alpha2.BackendList](
 		"backends", c.restClient, ParameterCodec, "",
 		func() *corev1alpha2.Backend { return &corev1alpha2.Backend{} },
@@ -77,9 +90,8 @@ func (c *CoreV1alpha2Client) Backends() BackendInterface {
 	)}
 }
 
-func newCoreV1alpha2ForConfigAndClient(c *rest.Config, h *http.Client) (*CoreV1alpha2Client, error) {
+func newCoreForConfigAndClient(c *rest.Config, h *http.Client, gv schema.GroupVersion) (*CoreClient, error) {
 	config := *c
-	gv := corev1alpha2.SchemeGroupVersion
 	config.GroupVersion = &gv
 	config.APIPath = "/apis"
 	config.NegotiatedSerializer = rest.CodecFactoryForGeneratedClient(Scheme, Codecs).WithoutConversion()
@@ -90,7 +102,7 @@ func newCoreV1alpha2ForConfigAndClient(c *rest.Config, h *http.Client) (*CoreV1a
 	if err != nil {
 		return nil, err
 	}
-	return &CoreV1alpha2Client{client}, nil
+	return &CoreClient{client}, nil
 }
 
 // BackendInterface is the generated typed interface of Backends.
