@@ -37,6 +37,8 @@ type Emulator struct {
 	startState Snapshot
 	exited     chan struct{}
 	waitEr     error
+	// Closed when nothing holds the output pipe any more (all output read).
+	drained chan struct{}
 
 	kubeconfigOnce sync.Once
 	kubeconfigPath string
@@ -95,29 +97,35 @@ func StartServer(ctx context.Context, opts ...Option) (*Emulator, error) {
 		e.cmd.Env = append(e.cmd.Env, "APOXY_EMULATOR_API_KEY="+cfg.apiKey)
 	}
 	ownProcessGroup(e.cmd)
-	stdout, err := e.cmd.StdoutPipe()
+	// One pipe of our own for stdout and stderr, handed to the process as a file: Wait then
+	// returns when the emulator exits, even if a child of a wrapper script still holds the pipe.
+	pr, pw, err := os.Pipe()
 	if err != nil {
 		os.RemoveAll(tmpDir)
 		return nil, err
 	}
-	var stderr io.Writer = &e.output
-	if cfg.output != nil {
-		stderr = io.MultiWriter(&e.output, cfg.output)
-	}
-	e.cmd.Stderr = stderr
-	if err := e.cmd.Start(); err != nil {
+	e.cmd.Stdout, e.cmd.Stderr = pw, pw
+	err = e.cmd.Start()
+	pw.Close()
+	if err != nil {
+		pr.Close()
 		os.RemoveAll(tmpDir)
 		return nil, fmt.Errorf("apoxy-emulator: starting %s: %w", argv[0], err)
 	}
+	var sink io.Writer = &e.output
+	if cfg.output != nil {
+		sink = io.MultiWriter(&e.output, cfg.output)
+	}
 
 	urls := make(chan string, 1)
-	copied := make(chan struct{})
+	e.drained = make(chan struct{})
 	go func() {
-		defer close(copied)
-		scanner := bufio.NewScanner(stdout)
+		defer close(e.drained)
+		defer pr.Close()
+		scanner := bufio.NewScanner(pr)
 		for scanner.Scan() {
 			line := scanner.Text()
-			fmt.Fprintln(stderr, line)
+			fmt.Fprintln(sink, line)
 			if m := listeningLine.FindStringSubmatch(line); m != nil {
 				select {
 				case urls <- m[1]:
@@ -125,11 +133,9 @@ func StartServer(ctx context.Context, opts ...Option) (*Emulator, error) {
 				}
 			}
 		}
-		// Keep draining whatever is left so the process never blocks on a full pipe.
-		_, _ = io.Copy(io.Discard, stdout)
+		_, _ = io.Copy(io.Discard, pr) // a line longer than the scanner's buffer: keep the pipe flowing
 	}()
 	go func() {
-		<-copied // Wait must not close the pipe while it is still read
 		e.waitEr = e.cmd.Wait()
 		close(e.exited)
 	}()
@@ -286,6 +292,13 @@ func (e *Emulator) Kubeconfig() string {
 func (e *Emulator) Stop() error {
 	e.stopOnce.Do(func() {
 		defer os.RemoveAll(e.tmpDir)
+		defer func() {
+			// The last lines, for the messages above and Output(); not forever if a child holds the pipe.
+			select {
+			case <-e.drained:
+			case <-time.After(time.Second):
+			}
+		}()
 		select {
 		case <-e.exited:
 			if e.waitEr != nil {
@@ -303,8 +316,12 @@ func (e *Emulator) Stop() error {
 			}
 		case <-time.After(10 * time.Second):
 			kill(e.cmd)
-			<-e.exited
-			e.stopErr = fmt.Errorf("apoxy-emulator did not stop within 10s of SIGTERM; killed\n%s", e.Output())
+			select {
+			case <-e.exited:
+				e.stopErr = fmt.Errorf("apoxy-emulator did not stop within 10s of SIGTERM; killed\n%s", e.Output())
+			case <-time.After(5 * time.Second):
+				e.stopErr = fmt.Errorf("apoxy-emulator (pid %d) did not exit even after SIGKILL\n%s", e.cmd.Process.Pid, e.Output())
+			}
 		}
 	})
 	return e.stopErr
