@@ -49,7 +49,9 @@ describe('the documentation', () => {
     expect(setup.split('\n').filter(Boolean).map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm test']);
     const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
     expect(scripts.start).toBe('node bin/apoxy-emulator.js serve');
-    expect(scripts.test).toMatch(/vitest run/);
+    // npm test runs scripts/test-all.ts, which runs vitest, then the Go and Python suites.
+    expect(scripts.test).toBe('node --import tsx scripts/test-all.ts');
+    expect(read('scripts/test-all.ts')).toMatch(/'vitest', 'run'/);
     expect(scripts.prepare).toBe('npm run build'); // npm ci builds dist/, which npm start runs
   });
 
