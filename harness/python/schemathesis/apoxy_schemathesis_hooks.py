@@ -83,30 +83,3 @@ def booleans_as_the_server_reads_them(ctx: Any, query: Any) -> Any:
             if not isinstance(query[key], bool) and str(query[key]).lower() not in ("true", "false"):
                 del query[key]
     return query
-
-
-# ---- Integers beyond what JavaScript reads exactly ---------------------------------------------
-# KNOWN DIVERGENCE, not a faithful behaviour: JSON numbers become JavaScript doubles, which cannot
-# tell -9223372036854775809 (out of int64: the real server's 400) from -9223372036854775808 (in
-# range), so the emulator accepts integer literals just past the int64 bounds (README, "Differences
-# from the real server"). Generated integers past 2^53 are brought back to 2^53 so that this known
-# gap does not hide other findings.
-
-_EXACT = 2**53
-
-
-def _within_exact(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and abs(value) > _EXACT:
-        return _EXACT if value > 0 else -_EXACT
-    if isinstance(value, dict):
-        return {k: _within_exact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_within_exact(v) for v in value]
-    return value
-
-
-@schemathesis.hook("map_body")
-def integers_javascript_reads_exactly(ctx: Any, body: Any) -> Any:
-    return _within_exact(body)
