@@ -81,8 +81,14 @@ export class AdminClient {
     if (filter.status) q.set('status', filter.status);
     if (filter.limit !== undefined) q.set('limit', String(filter.limit));
     if (filter.includeAdmin) q.set('all', 'true');
+    if (filter.after !== undefined) q.set('after', String(filter.after));
+    if (filter.bodies) q.set('bodies', 'true');
     const qs = q.toString();
     return (await this.call<{ items: RequestRecord[] }>('GET', `/requests${qs ? '?' + qs : ''}`)).items;
+  }
+  /** One logged request with its request and response bodies. */
+  request(id: number): Promise<RequestRecord> {
+    return this.call('GET', `/requests/${id}`);
   }
   clearRequests(): Promise<unknown> {
     return this.call('DELETE', '/requests');
@@ -96,6 +102,9 @@ export class AdminClient {
   }
   addFaults(config: FaultConfig | FaultRuleSpec[]): Promise<FaultReport> {
     return this.call('POST', '/faults', config);
+  }
+  removeFault(id: string): Promise<FaultReport> {
+    return this.call('DELETE', `/faults/${encodeURIComponent(id)}`);
   }
   clearFaults(): Promise<FaultReport> {
     return this.call('DELETE', '/faults');

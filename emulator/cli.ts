@@ -16,6 +16,7 @@ import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles, type TlsOption } from './http/tls.js';
 import { ManifestError } from './seed.js';
 import { kubeconfig } from './kubeconfig.js';
+import { DASHBOARD_PATH } from './http/dashboard.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './cli/admin-commands.js';
 import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './cli/harness-flags.js';
 import { usageError } from './cli/usage-error.js';
@@ -51,6 +52,7 @@ Options for serve:
   --tls              Serve HTTPS with a self-signed certificate made at start-up
   --cert <file>      Serve HTTPS with this PEM certificate (with --key)
   --key <file>       PEM private key for --cert
+  --no-ui            Do not serve the dashboard (default: at /_emulator/ui/)
 ${HARNESS_SERVE_USAGE}  -h, --help         Show this help
 
 Options for compact:
@@ -85,6 +87,7 @@ function parseServe(argv: string[]) {
       tls: { type: 'boolean', default: false },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'no-ui': { type: 'boolean', default: false },
       ...HARNESS_SERVE_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -118,6 +121,7 @@ function parseServe(argv: string[]) {
     corsAllowedOrigins,
     resetDamagedData: values['reset-damaged-data']!,
     tls: values.tls ? ('self-signed' as const) : values.cert ? { certFile: values.cert, keyFile: values.key! } : undefined,
+    ui: !values['no-ui'],
     harness: harnessOptions(values),
   };
 }
@@ -136,7 +140,7 @@ async function serve(argv: string[]): Promise<void> {
     process.exit(1);
   }
   const start = () =>
-    createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, allowedHosts: opts.allowedHosts, corsAllowedOrigins: opts.corsAllowedOrigins, tls, ...opts.harness });
+    createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, allowedHosts: opts.allowedHosts, corsAllowedOrigins: opts.corsAllowedOrigins, tls, ui: opts.ui, ...opts.harness });
   let emulator;
   try {
     try {
@@ -178,7 +182,7 @@ async function serve(argv: string[]): Promise<void> {
         `allow the names and addresses clients use with --allowed-hosts <name> (repeatable), or any with --allowed-hosts all\n`,
     );
   }
-  process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'}${harnessStartupNote(emulator, opts.harness)})\n`);
+  process.stdout.write(`apoxy-emulator listening on ${url} (profile ${opts.profile}, data ${opts.dataFile ?? 'in memory'}${harnessStartupNote(emulator, opts.harness)})${opts.ui ? `, dashboard ${url}${DASHBOARD_PATH}` : ''}\n`);
   if (emulator.seeded.length) process.stdout.write(`seeded ${emulator.seeded.length - failed.length} of ${emulator.seeded.length} objects\n`);
 
   // A closed stdout (the reader went away) must not keep the shutdown from finishing its writes.

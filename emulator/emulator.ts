@@ -34,6 +34,7 @@ import { resources } from './resources/index.js';
 import type { Profile, ResourceDefinition } from './resources/types.js';
 import { openStore, type Store } from './store/index.js';
 import { readManifests, seedObjects, type SeedResult } from './seed.js';
+import { dashboardRoutes } from './http/dashboard.js';
 import { FaultInjector } from './faults/injector.js';
 import { faultGate } from './faults/middleware.js';
 import { normalizeConfig } from './faults/rules.js';
@@ -140,7 +141,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
   const responseProblems: string[] = [];
   const ctx: EmulatorContext = { doc, validators, store, hub, registries, runtime: rt, profile, options };
   // For test harnesses: the request log, fault rules and admin controls (off until used).
-  const requests = new RequestLog(options.requestLogSize);
+  const requests = new RequestLog(options.requestLogSize, options.requestLogBodyBytes);
   const faults = new FaultInjector(options.randomSeed ?? 0, options.faults ? normalizeConfig(options.faults) : undefined, new Set(doc.operations.map((o) => o.operationId)));
   const reset = async () => {
     const durable: Promise<void>[] = [];
@@ -160,6 +161,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
       replace: (config) => faults.replace(normalizeConfig(config)),
       add: (config) => faults.add(normalizeConfig(config)),
       clear: () => faults.clear(),
+      remove: (id) => faults.remove(id),
     },
   });
   // Middleware every request passes first: the Host and Origin checks before anything else (a
@@ -168,7 +170,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
   const app = createApp(ctx, {
     middleware: [hostCheck(hosts), crossOrigin(corsOrigins), projectScope, requestLogging(requests, clock.nowMs), apiKeyAuth],
     gates: [faultGate(faults)],
-    routes: [admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes],
+    routes: [...(options.ui === false ? [] : [dashboardRoutes]), admin, systemRoutes, discoveryRoutes, openapiRoutes, openapiV2Routes],
     onResponse: options.validateResponses
       ? (op, status, ct, body) => {
           for (const p of validators.checkResponse(op.operationId, status, ct, body, profile)) responseProblems.push(`${op.operationId} ${status}: ${p}`);

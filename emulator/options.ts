@@ -51,6 +51,10 @@ export interface EmulatorOptions {
   simulateReady?: number | string;
   /** How many recent requests `/_emulator/requests` keeps (default 1000). */
   requestLogSize?: number;
+  /** How much of each request and response body the request log keeps, in bytes (default 16 KiB; 0 keeps none). */
+  requestLogBodyBytes?: number;
+  /** Serve the dashboard at `/_emulator/ui/` (default true; `--no-ui` turns it off). */
+  ui?: boolean;
   /**
    * Hears what is wrong with the data file's objects (a hand edit the API would refuse), after
    * start-up. Default: a line on stderr.

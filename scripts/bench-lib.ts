@@ -66,8 +66,10 @@ export function startProcess(args: string[], o: StartOptions = {}): Promise<Proc
   });
 }
 
-export function startEmulator(dataFile: string, o: StartOptions = {}): Promise<Proc> {
-  return startProcess([CLI, 'serve', '--port', '0', '--data', dataFile], { probe: BACKENDS, ...o });
+/** `dataFile` undefined: --in-memory. `o.args`: more serve flags. */
+export function startEmulator(dataFile: string | undefined, o: StartOptions & { args?: string[] } = {}): Promise<Proc> {
+  const data = dataFile === undefined ? ['--in-memory'] : ['--data', dataFile];
+  return startProcess([CLI, 'serve', '--port', '0', ...data, ...(o.args ?? [])], { probe: BACKENDS, ...o });
 }
 
 /** A Backend as the emulator stores it, made by the emulator itself. */

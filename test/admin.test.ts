@@ -119,6 +119,67 @@ describe('GET /_emulator/requests', () => {
   });
 });
 
+describe('the request log keeps ids and bodies, never credentials', () => {
+  it('numbers requests across clears, reads what came after an id, and gives one request with its bodies', async () => {
+    const { api } = await startEmulator();
+    const secret = 'tok-3c1f-very-secret';
+    const sent = backend('logged');
+    const created = await api.post(`${BASE}?fieldManager=me`).set('Authorization', `Bearer ${secret}`).set('X-Apoxy-API-Key', secret).set('User-Agent', 'probe/1.0').send(sent).expect(201);
+    await api.get(`${BASE}/missing`).expect(404);
+    const items = (await api.get(`${ADMIN}/requests`).expect(200)).body.items;
+    expect(items.map((r: { id: number }) => r.id)).toEqual([1, 2]);
+    expect(items[0]).not.toHaveProperty('requestBody'); // bodies only when asked
+    expect(items[0].userAgent).toBe('probe/1.0');
+
+    const one = (await api.get(`${ADMIN}/requests/1`).expect(200)).body;
+    expect(one).toMatchObject({ id: 1, method: 'POST', path: BASE, status: 201 });
+    expect(one.requestBody).toMatchObject({ contentType: 'application/json', bytes: Buffer.byteLength(JSON.stringify(sent)) });
+    expect(JSON.parse(one.requestBody.text)).toEqual(sent);
+    expect(one.responseBody.contentType).toBe('application/json');
+    expect(JSON.parse(one.responseBody.text)).toEqual(created.body);
+    expect(one.requestBody.truncated).toBeUndefined();
+    const withBodies = (await api.get(`${ADMIN}/requests?bodies=true`).expect(200)).body.items;
+    expect(withBodies[1].responseBody.text).toContain('NotFound');
+    // The credentials reached the server; the log never kept them.
+    expect(JSON.stringify(withBodies)).not.toContain(secret);
+
+    expect((await api.get(`${ADMIN}/requests?after=1`).expect(200)).body.items.map((r: { path: string }) => r.path)).toEqual([`${BASE}/missing`]);
+    expect((await api.get(`${ADMIN}/requests?after=2`).expect(200)).body.items).toEqual([]);
+    await api.delete(`${ADMIN}/requests`).expect(200);
+    await api.get(`${BASE}/again`).expect(404);
+    // Ids keep rising across a clear (the admin calls above have theirs too).
+    const after = (await api.get(`${ADMIN}/requests?after=2`).expect(200)).body.items;
+    expect(after.map((r: { path: string }) => r.path)).toEqual([`${BASE}/again`]);
+    expect(after[0].id).toBeGreaterThan(2);
+
+    expect((await api.get(`${ADMIN}/requests/1`).expect(404)).body).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404, message: 'request "1" is not in the log (it keeps the last 1000)' });
+    expect((await api.get(`${ADMIN}/requests/x`).expect(404)).body.reason).toBe('NotFound');
+    expect((await api.get(`${ADMIN}/requests?after=-1`).expect(400)).body).toEqual(badRequest('after must be a request id (a non-negative integer), got "-1"'));
+    expect((await api.post(`${ADMIN}/requests/1`).expect(405)).body.reason).toBe('MethodNotAllowed');
+  });
+
+  it('keeps only the first requestLogBodyBytes of a body (the whole size counted), binary bodies as base64, and nothing with 0', async () => {
+    const { api } = await startEmulator({ requestLogBodyBytes: 64 });
+    const big = backend('big', { endpoints: [{ fqdn: 'a.example.com' }], protocol: '' }, { annotations: { note: 'é'.repeat(200) } });
+    await api.post(BASE).send(big).expect(201);
+    await api.get('/openapi/v2').set('Accept', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf').expect(200);
+    const [post, proto] = (await api.get(`${ADMIN}/requests?bodies=true`).expect(200)).body.items;
+    expect(post.requestBody).toMatchObject({ bytes: Buffer.byteLength(JSON.stringify(big)), truncated: true });
+    expect(Buffer.byteLength(post.requestBody.text)).toBeLessThanOrEqual(64);
+    expect(JSON.stringify(big).startsWith(post.requestBody.text)).toBe(true);
+    expect(post.responseBody.truncated).toBe(true);
+    expect(proto.responseBody.text).toBeUndefined();
+    expect(Buffer.from(proto.responseBody.base64, 'base64').length).toBe(64);
+    expect(proto.responseBody.bytes).toBeGreaterThan(64);
+
+    const none = await startEmulator({ requestLogBodyBytes: 0 });
+    await none.api.post(BASE).send(big).expect(201);
+    const [only] = (await none.api.get(`${ADMIN}/requests?bodies=true`).expect(200)).body.items;
+    expect(only).not.toHaveProperty('requestBody');
+    expect(only).not.toHaveProperty('responseBody');
+  });
+});
+
 describe('the admin API', () => {
   it('answers unknown admin paths with a NotFound Status and other methods with MethodNotAllowed, apart from the Apoxy API', async () => {
     const { api } = await startEmulator();

@@ -12,7 +12,7 @@ describe('apoxy-emulator CLI (a real process on a real port)', () => {
   it('serves, persists across a restart, and exits 0 on SIGTERM', async () => {
     const data = join(tmp(), 'backends.json');
     const first = await startCli(['serve', '--port', '0', '--data', data]);
-    expect(first.stdout[0]).toMatch(new RegExp(`^apoxy-emulator listening on http://127\\.0\\.0\\.1:\\d+ \\(profile apoxy, data ${data.replace(/[.]/g, '\\.')}\\)$`));
+    expect(first.stdout[0]).toMatch(new RegExp(`^apoxy-emulator listening on http://127\\.0\\.0\\.1:(\\d+) \\(profile apoxy, data ${data.replace(/[.]/g, '\\.')}\\), dashboard http://127\\.0\\.0\\.1:\\1/_emulator/ui/$`));
     const created = await fetch(first.url + B, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'keep' }, spec: { protocol: 'H2' } }) });
     expect(created.status).toBe(201);
     const rv = (await created.json()).metadata.resourceVersion;
@@ -27,6 +27,16 @@ describe('apoxy-emulator CLI (a real process on a real port)', () => {
     const next = await fetch(second.url + B, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'after' } }) });
     expect(Number((await next.json()).metadata.resourceVersion)).toBe(Number(rv) + 1); // the counter is persisted
     expect(await second.stop('SIGINT')).toBe(0);
+  });
+
+  it('--no-ui leaves the dashboard out, and the start-up line says nothing of it', async () => {
+    const cli = await startCli(['serve', '--port', '0', '--in-memory', '--no-ui']);
+    try {
+      expect(cli.stdout[0]).toMatch(/^apoxy-emulator listening on http:\/\/127\.0\.0\.1:\d+ \(profile apoxy, data in memory\)$/);
+      expect((await fetch(`${cli.url}/_emulator/ui/`)).status).toBe(404);
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
   });
 
   it('refuses a data file that is not emulator data, naming it and leaving it untouched', async () => {

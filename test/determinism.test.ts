@@ -69,7 +69,7 @@ describe('--clock fixed and --random-seed', () => {
     writeFileSync(faults, 'rules:\n  - match: {operation: deletecollection}\n    error: {code: 503}\n  - match: {operation: watch}\n    watch: {cutAfterEvents: 1}\n');
     const cli = await startCli(['serve', '--port', '0', '--in-memory', '--clock', 'fixed:2026-01-01T00:00:00Z', '--random-seed', '1234', '--faults', faults, '--simulate-ready', '1h']);
     try {
-      expect(cli.stdout[0]).toMatch(/^apoxy-emulator listening on http:\/\/127\.0\.0\.1:\d+ \(profile apoxy, data in memory, 2 fault rules active, clock fixed at 2026-01-01T00:00:00\.000Z, random seed 1234, simulate-ready 1h\)$/);
+      expect(cli.stdout[0]).toMatch(/^apoxy-emulator listening on http:\/\/127\.0\.0\.1:\d+ \(profile apoxy, data in memory, 2 fault rules active, clock fixed at 2026-01-01T00:00:00\.000Z, random seed 1234, simulate-ready 1h\), dashboard http:\/\/127\.0\.0\.1:\d+\/_emulator\/ui\/$/);
       const body = JSON.stringify({ metadata: { generateName: 'web-' }, spec: {} });
       const viaCli = await (await fetch(cli.url + BASE, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'same' }, body })).json();
       const { api } = await startEmulator(OPTIONS);

@@ -141,4 +141,17 @@ describe('/_emulator/faults', () => {
     expect((await api.delete(FAULTS).expect(200)).body.rules).toEqual([]);
     await api.get(`${BASE}/x`).expect(404);
   });
+
+  it('DELETE /_emulator/faults/<id> removes one rule; the others keep their counts', async () => {
+    const { api } = await startEmulator();
+    await api.put(FAULTS).send({ rules: [{ id: 'a', match: { operation: 'get' }, everyNth: 2, error: { code: 503 } }, { id: 'b', match: { operation: 'list' }, error: { code: 500 } }] }).expect(200);
+    await api.get(`${BASE}/x`).expect(404);
+    await api.get(`${BASE}/x`).expect(503);
+    const left = (await api.delete(`${FAULTS}/b`).expect(200)).body.rules;
+    expect(left).toEqual([expect.objectContaining({ id: 'a', matched: 2, fired: 1 })]);
+    await api.get(BASE).expect(200);
+    await api.get(`${BASE}/x`).expect(404);
+    await api.get(`${BASE}/x`).expect(503); // still every 2nd: its counter was kept
+    expect((await api.delete(`${FAULTS}/b`).expect(404)).body).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'fault rule "b" not found' });
+  });
 });

@@ -40,6 +40,15 @@ describe('useEmulator with vitest', () => {
     const snap = await emu.admin.snapshot();
     expect(Object.keys(snap.resources.backends)).toEqual(['s1', 's2']);
   });
+
+  it('reads what a client sent and got back, and removes one fault rule', async () => {
+    await emu.client(BASE, { method: 'POST', body: backend('seen') });
+    const [post] = await emu.admin.requests({ method: 'POST', bodies: true });
+    expect(JSON.parse(post.requestBody!.text!)).toEqual(backend('seen'));
+    expect((await emu.admin.request(post.id)).responseBody!.text).toContain('"uid"');
+    expect(await emu.admin.requests({ after: post.id, method: 'POST' })).toEqual([]);
+    expect((await emu.admin.removeFault('once')).rules).toEqual([]);
+  });
 });
 
 describe('useEmulator with node:test', () => {

@@ -96,6 +96,13 @@ export class FaultInjector {
     this.rules = [...this.rules, ...this.compile(config.rules, config.seed ?? this.seed, this.rules)];
   }
 
+  /** Removes one rule; the others keep their counters and PRNGs. False when no rule has that id. */
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
   clear(): void {
     this.rules = [];
     this.seed = this.defaultSeed;

@@ -24,6 +24,8 @@ export interface FaultControls {
   /** Adds the rules of a JSON body after the existing ones. */
   add(config: unknown): void;
   clear(): void;
+  /** Removes one rule by id; false when there is none. */
+  remove(id: string): boolean;
 }
 
 /** The emulator's clock as the admin API moves it. */
@@ -74,8 +76,10 @@ function requestFilter(q: Record<string, unknown>): RequestFilter {
   if (limit !== undefined && !/^\d+$/.test(limit)) throw bad(`limit must be a non-negative integer, got ${JSON.stringify(limit)}`);
   const status = s('status');
   if (status !== undefined && !/^(\d{3}|\dxx)$/i.test(status)) throw bad(`status must be a code such as 404 or a class such as 4xx, got ${JSON.stringify(status)}`);
-  const all = s('all');
-  return { method: s('method'), path: s('path'), status, limit: limit === undefined ? undefined : Number(limit), includeAdmin: all === 'true' || all === '1' };
+  const after = s('after');
+  if (after !== undefined && !/^\d+$/.test(after)) throw bad(`after must be a request id (a non-negative integer), got ${JSON.stringify(after)}`);
+  const yes = (k: string) => s(k) === 'true' || s(k) === '1';
+  return { method: s('method'), path: s('path'), status, limit: limit === undefined ? undefined : Number(limit), includeAdmin: yes('all'), after: after === undefined ? undefined : Number(after), bodies: yes('bodies') };
 }
 
 /**
@@ -142,6 +146,11 @@ export function adminRoutes(controls: AdminControls): RouteModule {
       controls.requests.clear();
       return { items: [] };
     }));
+    router.get('/requests/:id', route((req) => {
+      const found = /^\d+$/.test(req.params.id as string) ? controls.requests.get(Number(req.params.id)) : undefined;
+      if (!found) throw new StatusError(404, 'NotFound', `request ${JSON.stringify(req.params.id)} is not in the log (it keeps the last ${controls.requests.capacity})`, {});
+      return found;
+    }));
 
     router.get('/faults', route(() => controls.faults.report()));
     router.put('/faults', route((req) => {
@@ -154,6 +163,10 @@ export function adminRoutes(controls: AdminControls): RouteModule {
     }));
     router.delete('/faults', route(() => {
       controls.faults.clear();
+      return controls.faults.report();
+    }));
+    router.delete('/faults/:id', route((req) => {
+      if (!controls.faults.remove(req.params.id as string)) throw new StatusError(404, 'NotFound', `fault rule ${JSON.stringify(req.params.id)} not found`, {});
       return controls.faults.report();
     }));
 
@@ -172,7 +185,7 @@ export function adminRoutes(controls: AdminControls): RouteModule {
     }));
 
     // Known paths, other methods: 405, as the API answers them.
-    router.all(['/reset', '/seed', '/snapshot', '/requests', '/faults', '/clock'], (_req: Request, res: Response) => sendError(res, errors.methodNotAllowed()));
+    router.all(['/reset', '/seed', '/snapshot', '/requests', '/requests/:id', '/faults', '/faults/:id', '/clock'], (_req: Request, res: Response) => sendError(res, errors.methodNotAllowed()));
     // Anything else under the prefix: a Status, not the API's root-paths 404.
     router.all('/{*rest}', (_req: Request, res: Response) => sendError(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource', {})));
     router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, err));

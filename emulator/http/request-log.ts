@@ -6,8 +6,11 @@ import { parse as parseQueryString } from 'node:querystring';
 import type { NextFunction, Request, Response } from 'express';
 import type { MiddlewareModule } from '../context.js';
 import { ADMIN_PREFIX, FIRED_FAULTS } from '../shared-names.js';
+import { BodyArena, Interned, keepBodies, loggedBody, MAX_ARENA_BYTES, tapResponse, type KeptBody, type LoggedBody } from './body-capture.js';
 
 export interface RequestRecord {
+  /** Rises by one per request, across clears: `after=<id>` reads only what came since. */
+  id: number;
   method: string;
   path: string;
   query: Record<string, unknown>;
@@ -17,6 +20,10 @@ export interface RequestRecord {
   time: string;
   /** Ids of the fault rules that fired on it. */
   faults?: string[];
+  userAgent?: string;
+  /** With `bodies=true`, or from `GET /_emulator/requests/<id>`: the first `requestLogBodyBytes` bytes. */
+  requestBody?: LoggedBody;
+  responseBody?: LoggedBody;
 }
 
 export interface RequestFilter {
@@ -28,33 +35,45 @@ export interface RequestFilter {
   limit?: number;
   /** Include the admin API's own requests. */
   includeAdmin?: boolean;
+  /** Only requests whose id is greater. */
+  after?: number;
+  /** Include the request and response bodies. */
+  bodies?: boolean;
 }
 
 /**
  * What is kept per request: the raw query string and the arrival instant. Parsing and formatting
  * them waits until someone reads the log, so that logging costs the hot path almost nothing.
  */
-interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time'> {
+interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time' | 'requestBody' | 'responseBody'> {
   rawQuery: string;
   /** Arrival, ms since the epoch by the emulator's clock. */
   at: number;
-}
-
-function publicRecord({ rawQuery, at, ...rest }: LoggedRequest): RequestRecord {
-  const r: RequestRecord = { method: rest.method, path: rest.path, query: { ...parseQueryString(rawQuery) }, status: rest.status, durationMs: rest.durationMs, time: new Date(at).toISOString() };
-  if (rest.faults) r.faults = rest.faults;
-  return r;
+  /** Where the bodies are in the log's arena. */
+  requestBody: KeptBody | undefined;
+  responseBody: KeptBody | undefined;
 }
 
 /** The recent requests, bounded: a ring buffer, newest last. */
 export class RequestLog {
   private ring: LoggedRequest[] = [];
   private next = 0;
+  private lastId = 0;
+  /** The kept bodies: room for every entry's two, up to MAX_ARENA_BYTES. */
+  readonly bodies: BodyArena;
+  /** Content types and user agents, one string each. */
+  readonly contentTypes = new Interned();
+  readonly userAgents = new Interned();
 
-  constructor(readonly capacity = 1000) {}
+  /** `bodyBytes`: how much of each request and response body is kept (0: none). */
+  constructor(readonly capacity = 1000, readonly bodyBytes = 16 * 1024) {
+    this.bodies = new BodyArena(Math.max(bodyBytes, Math.min(MAX_ARENA_BYTES, 2 * Math.max(capacity, 1) * bodyBytes)));
+  }
 
+  /** Sets the entry's id and keeps it. */
   add(r: LoggedRequest): void {
     if (this.capacity <= 0) return; // logging turned off
+    r.id = ++this.lastId;
     if (this.ring.length < this.capacity) this.ring.push(r);
     else this.ring[this.next] = r;
     this.next = (this.next + 1) % this.capacity;
@@ -74,9 +93,25 @@ export class RequestLog {
         (f.includeAdmin || !r.path.startsWith(ADMIN_PREFIX + '/')) &&
         (!method || r.method === method) &&
         (!f.path || r.path.startsWith(f.path)) &&
-        (!status || (/^\dxx$/.test(status) ? Math.floor(r.status / 100) === Number(status[0]) : String(r.status) === status)),
+        (!status || (/^\dxx$/.test(status) ? Math.floor(r.status / 100) === Number(status[0]) : String(r.status) === status)) &&
+        (f.after === undefined || r.id > f.after),
     );
-    return (f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out).map(publicRecord);
+    return (f.limit !== undefined ? out.slice(Math.max(out.length - f.limit, 0)) : out).map((r) => this.publicRecord(r, !!f.bodies));
+  }
+
+  /** One request with its bodies, while the log still holds it. */
+  get(id: number): RequestRecord | undefined {
+    const r = this.ring.find((e) => e.id === id);
+    return r && this.publicRecord(r, true);
+  }
+
+  private publicRecord(e: LoggedRequest, withBodies: boolean): RequestRecord {
+    const r: RequestRecord = { id: e.id, method: e.method, path: e.path, query: { ...parseQueryString(e.rawQuery) }, status: e.status, durationMs: e.durationMs, time: new Date(e.at).toISOString() };
+    if (e.faults) r.faults = e.faults;
+    if (e.userAgent) r.userAgent = e.userAgent;
+    if (withBodies && e.requestBody) r.requestBody = loggedBody(this.bodies, e.requestBody);
+    if (withBodies && e.responseBody) r.responseBody = loggedBody(this.bodies, e.responseBody);
+    return r;
   }
 }
 
@@ -88,16 +123,23 @@ export function requestLogging(log: RequestLog, clockMs: () => number): Middlewa
       const at = clockMs();
       // Read now: routers rewrite req.url while they handle the request.
       const url = req.url;
+      const limit = log.bodyBytes;
+      if (limit > 0) tapResponse(res, limit);
       // `on`, not `once`: a response closes once, and once() costs a bound wrapper per request.
       res.on('close', () => {
         const q = url.indexOf('?');
+        const [requestBody, responseBody] = limit > 0 ? keepBodies(req, res, log.bodies, limit, log.contentTypes) : [undefined, undefined];
         const rec: LoggedRequest = {
+          id: 0, // set by the log
           method: req.method,
           path: q === -1 ? url : url.slice(0, q),
           rawQuery: q === -1 ? '' : url.slice(q + 1),
           status: res.statusCode,
           durationMs: Math.round((performance.now() - started) * 10) / 10,
           at,
+          userAgent: log.userAgents.get(req.get('user-agent')),
+          requestBody,
+          responseBody,
         };
         const fired = res.locals[FIRED_FAULTS] as string[] | undefined;
         if (fired?.length) rec.faults = fired;
