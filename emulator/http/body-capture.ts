@@ -86,6 +86,8 @@ class BodyTap {
   kept = 0;
   /** Bytes written, kept or not. */
   bytes = 0;
+  /** A Content-Type given to writeHead() directly, which getHeader() does not see. */
+  contentType: string | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -171,8 +173,19 @@ const TAPPED = Symbol('tapped');
 
 type Writer = (this: Response, ...args: unknown[]) => unknown;
 
+/** The Content-Type among writeHead()'s headers: an object, flat [name, value, ...] pairs, or [[name, value]]. */
+function contentTypeIn(headers: unknown): string | undefined {
+  if (Array.isArray(headers)) {
+    const flat = Array.isArray(headers[0]) ? (headers as unknown[][]).flat() : headers;
+    for (let i = 0; i + 1 < flat.length; i += 2) if (String(flat[i]).toLowerCase() === 'content-type') return String(flat[i + 1]);
+  } else if (headers && typeof headers === 'object') {
+    for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'content-type') return String(v);
+  }
+  return undefined;
+}
+
 /**
- * write() and end() of the app's response prototype (Express gives each response the app's
+ * write(), end() and writeHead() of the app's response prototype (Express gives each response the app's
  * `app.response`), replaced once so that they feed the tap a response carries, if any; methods
  * set on each response would cost every request a closure pair and a new object shape.
  */
@@ -181,6 +194,13 @@ function tapPrototype(res: Response): void {
   if (proto[TAPPED]) return;
   const write = proto.write as Writer;
   const end = proto.end as Writer;
+  const writeHead = proto.writeHead as Writer;
+  proto.writeHead = function (this: Response, status: unknown, reason?: unknown, headers?: unknown) {
+    const tap = this.locals?.[RESPONSE_TAP] as BodyTap | undefined;
+    if (tap) tap.contentType = contentTypeIn(typeof reason === 'string' ? headers : reason);
+    // eslint-disable-next-line prefer-rest-params
+    return writeHead.apply(this, arguments as unknown as unknown[]);
+  };
   proto.write = function (this: Response, chunk: unknown, encoding?: unknown) {
     (this.locals[RESPONSE_TAP] as BodyTap | undefined)?.add(chunk, encoding);
     // eslint-disable-next-line prefer-rest-params
@@ -215,7 +235,7 @@ export function keepBodies(req: Request, res: Response, arena: BodyArena, limit:
   const tap = res.locals[RESPONSE_TAP] as BodyTap | undefined;
   if (tap?.bytes) {
     const [at, length] = arena.store(tap.chunks, limit, tap.kept);
-    const type = res.getHeader('content-type');
+    const type = res.getHeader('content-type') ?? tap.contentType;
     response = { at, length, bytes: tap.bytes, contentType: types.get(typeof type === 'string' ? type : undefined) };
   }
   return [request, response];
