@@ -15,22 +15,11 @@
  * test's names (app.test, evil.test, rebind.test) to 127.0.0.1 by --host-resolver-rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessSync, constants } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, CI, launchChromium } from './browser.js';
 import { startCli, type Running } from './cli-process.js';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CI = !!process.env.CI && process.env.CI !== 'false';
-function chromiumAvailable(): boolean {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const BASE = '/apis/core.apoxy.dev/v1alpha2/backends';
 
@@ -49,18 +38,13 @@ describe.skipIf(!CI && !chromiumAvailable())('a real browser', () => {
     app = `http://app.test:${pagesPort}`;
     // The worked example of docs/security.md, with the app's real port.
     emu = await startCli(['serve', '--port', '0', '--in-memory', '--cors-allowed-origins', `^http://app\\.test:${pagesPort}$`, '--clock', 'fixed:2026-01-01T00:00:00Z']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--host-resolver-rules=MAP app.test 127.0.0.1, MAP evil.test 127.0.0.1, MAP rebind.test 127.0.0.1',
-        // Chromium's own guard against public pages reaching local addresses (Local Network
-        // Access) would stop the rebinding page before the emulator sees it; other browsers have
-        // none, so it is off here: what is tested is the emulator's own defence.
-        '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
-      ],
-    });
+    browser = await launchChromium([
+      '--host-resolver-rules=MAP app.test 127.0.0.1, MAP evil.test 127.0.0.1, MAP rebind.test 127.0.0.1',
+      // Chromium's own guard against public pages reaching local addresses (Local Network
+      // Access) would stop the rebinding page before the emulator sees it; other browsers have
+      // none, so it is off here: what is tested is the emulator's own defence.
+      '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults',
+    ]);
   });
 
   afterAll(async () => {

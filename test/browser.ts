@@ -1,6 +1,6 @@
 /**
- * Debian's Chromium (/usr/bin/chromium) driven headless by playwright-core, for the dashboard's
- * end-to-end tests: never a browser download. Each page is guarded: every request it makes is
+ * Debian's Chromium (/usr/bin/chromium) driven headless by playwright-core, for the browser tests
+ * (the dashboard, CORS): never a browser download. Each page is guarded: every request it makes is
  * recorded and anything not bound for the emulator is aborted and reported, and console errors,
  * warnings and page errors are collected so that a test can assert there were none.
  */
@@ -25,8 +25,8 @@ export function chromiumAvailable(): boolean {
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Playwright's launch() gives each browser a fresh, temporary --user-data-dir. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extraArgs] });
 }
 
 /** Screenshots of the main views, for people to look at (git-ignored). */
