@@ -5,7 +5,7 @@
  * written for it: routes, decoding, validation, discovery, OpenAPI, Table, watch, selectors and
  * the admin API all come from the description, and Backend is served as before beside it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,11 @@ import { shortHumanDuration } from '../emulator/machinery/human-duration.js';
 import { resources } from '../emulator/resources/index.js';
 import type { KubeObject, ResourceDefinition } from '../emulator/resources/types.js';
 import { BASE, backend } from './harness.js';
+import { readContractDocument } from '../contracts/openapi/document.js';
+import { connect } from '../contracts/runner/client.js';
+import { runScenarios } from '../contracts/runner/run.js';
+import { newRunId } from '../contracts/runner/safety.js';
+import { loadScenarios } from '../contracts/runner/scenarios.js';
 
 // ---- Step 1: openapi.yaml: the kind's schemas, and its paths -------------------------------
 
@@ -125,6 +130,9 @@ const G = '/apis/example.apoxy.dev/v1/gadgets';
 let dir: string;
 let emulator: Emulator;
 let api: ReturnType<typeof request>;
+let url: string | undefined;
+/** The emulator on a real port, opened once. */
+const listening = async () => (url ??= await emulator.listen(0));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'apoxy-gadget-'));
@@ -185,9 +193,65 @@ describe('adding a resource is a description: a Gadget served beside Backend', (
   });
 
   it('streams watch events for it', async () => {
-    const url = await emulator.listen(0);
-    const res = await fetch(`${url}${G}?watch=1&timeoutSeconds=1`);
+    const res = await fetch(`${await listening()}${G}?watch=1&timeoutSeconds=1`);
     const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: KubeObject });
     expect(events.map((e) => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual(['ADDED Gadget g1']);
+  });
+});
+
+// ---- Step 4 (nothing to do): the contract suite tests it from the same document ------------------
+
+const GADGET_SCENARIO = `
+id: gadgets
+title: A resource the suite was never told about, tested from the document alone
+resource: gadgets.example.apoxy.dev
+steps:
+  - name: create
+    request: { method: POST, path: "\${base}", body: { apiVersion: example.apoxy.dev/v1, kind: Gadget, metadata: { name: "\${name:g}" }, spec: { size: 3 } } }
+    expect: { status: 201, body: { kind: Gadget, spec.color: red } }
+    capture: { uid: metadata.uid }
+  - name: invalid size
+    negative: true
+    request: { method: POST, path: "\${base}", body: { metadata: { name: "\${name:neg}" }, spec: { size: -1 } } }
+    expect: { status: 422, reason: Invalid }
+  - name: list, only the run's
+    request: { method: GET, path: "\${base:v1}" }
+    expect: { status: 200, body: { kind: GadgetList, items: { length: 1 }, "items[0].metadata.uid": "\${uid}" } }
+  - name: watch a delete
+    watch:
+      then:
+        - name: delete
+          request: { method: DELETE, path: "\${base}/\${name:g}" }
+          expect:
+            status: 200
+            exactBody: { kind: Status, apiVersion: v1, metadata: {}, status: Success, details: { name: "\${name:g}", group: example.apoxy.dev, kind: gadgets, uid: "\${uid}" } }
+      events: [{ type: ADDED, object: { kind: Gadget } }, { type: DELETED, object: { metadata.uid: "\${uid}" } }]
+  - name: leave one behind for the cleanup
+    request: { method: POST, path: "\${base}", body: { metadata: { name: "\${name:left}" }, spec: {} } }
+    expect: { status: 201 }
+`;
+
+describe('the contract suite tests a new resource with no runner change', () => {
+  it('runs a scenario against Gadget from the scratch document: paths, kinds, safety guard, checks and cleanup follow from it', async () => {
+    const scenarios = join(dir, 'scenarios');
+    mkdirSync(scenarios);
+    writeFileSync(join(scenarios, 'gadgets.yaml'), GADGET_SCENARIO);
+    const doc = readContractDocument(join(dir, 'openapi.yaml'));
+    const target = connect({ target: await listening(), headers: {} });
+    try {
+      const report = await runScenarios({ target, doc, profile: 'apoxy', scenarios: loadScenarios([scenarios]), runId: newRunId() });
+      const failures = report.results.flatMap((r) => r.failures.map((f) => `${f.step} [${f.check}] ${f.message}`));
+      expect(failures).toEqual([]);
+      expect(report.counts.passed).toBe(1);
+      const paths = report.results[0].exchanges.map((e) => `${e.exchange.method} ${e.exchange.path}`);
+      expect(paths).toContain(`POST ${G}`);
+      expect(paths).toContain(`DELETE ${G}/${report.runId}-s0-g`);
+      // The cleanup found what the scenario left in the gadgets collection; g1 (not the run's) is untouched.
+      expect(report.cleanup).toMatchObject({ deleted: 1, remaining: [], errors: [] });
+      const names = (await api.get(G).expect(200)).body.items.map((i: KubeObject) => i.metadata.name);
+      expect(names).toEqual(['g1']);
+    } finally {
+      await target.close();
+    }
   });
 });

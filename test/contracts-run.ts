@@ -1,4 +1,5 @@
 /** Running the contract suite in-process against a URL, for the contract tests. */
+import { main } from '../contracts/main.js';
 import { readContractDocument } from '../contracts/openapi/document.js';
 import { connect } from '../contracts/runner/client.js';
 import type { Divergence } from '../contracts/runner/divergences.js';
@@ -38,4 +39,12 @@ export function explain(r: RunReport): string {
 export async function allBackends(url: string): Promise<Array<{ metadata: Record<string, any> }>> {
   const r = await fetch(`${url}/apis/core.apoxy.dev/v1alpha2/backends`);
   return ((await r.json()) as { items: Array<{ metadata: Record<string, any> }> }).items;
+}
+
+/** apoxy-contracts in this process (main() with its output captured). */
+export async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }

@@ -23,6 +23,14 @@ export interface ContractOperation {
   action: string;
   /** Declared response schemas by status code, then by content type. */
   responses: Map<number, Map<string, Schema>>;
+  /** x-kubernetes-group-version-kind: the kind the operation serves. */
+  gvk?: GroupVersionKind;
+}
+
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
 }
 
 export interface ContractDocument {
@@ -71,7 +79,8 @@ export function readContractDocument(file = findOpenApiFile()): ContractDocument
         const content = (resolveRef(raw, r).content ?? {}) as Record<string, { schema?: Schema }>;
         responses.set(Number(code), new Map(Object.entries(content).filter(([, m]) => m.schema).map(([ct, m]) => [ct, m.schema!])));
       }
-      operations.push({ operationId: String(op.operationId ?? `${method} ${path}`), method, path, action: String(op['x-kubernetes-action'] ?? ''), responses });
+      const gvk = op['x-kubernetes-group-version-kind'] as GroupVersionKind | undefined;
+      operations.push({ operationId: String(op.operationId ?? `${method} ${path}`), method, path, action: String(op['x-kubernetes-action'] ?? ''), responses, gvk });
     }
   }
   const schemas = ((raw.components as Schema | undefined)?.schemas ?? {}) as Record<string, Schema>;

@@ -5,7 +5,7 @@
  * nothing is left. Only names with the run's prefix are ever touched.
  */
 import { send, type Target } from './client.js';
-import { BASE, selectorFor, type Scope } from './safety.js';
+import { selectorFor, type Scope } from './safety.js';
 
 export interface CleanupReport {
   deleted: number;
@@ -18,7 +18,8 @@ interface Item {
   metadata: { name: string; finalizers?: string[] };
 }
 
-export async function cleanup(t: Target, scope: Scope, names: string[], timeoutMs: number): Promise<CleanupReport> {
+/** Cleans one collection (a resource's, in any version it is served in: they hold the same objects). */
+export async function cleanup(t: Target, collection: string, scope: Scope, names: string[], timeoutMs: number): Promise<CleanupReport> {
   const report: CleanupReport = { deleted: 0, remaining: [], errors: [] };
   const sel = encodeURIComponent(selectorFor(scope));
   const prefix = `${scope.runId}-`;
@@ -34,7 +35,7 @@ export async function cleanup(t: Target, scope: Scope, names: string[], timeoutM
     }
   };
   const list = async () => {
-    const r = await call('GET', `${BASE}?labelSelector=${sel}`);
+    const r = await call('GET', `${collection}?labelSelector=${sel}`);
     return r?.status === 200 ? ((r.body as { items?: Item[] }).items ?? []) : [];
   };
   const labelled = await list();
@@ -42,27 +43,27 @@ export async function cleanup(t: Target, scope: Scope, names: string[], timeoutM
   // Remembered names the selector did not find: a scenario may have changed their labels.
   const unlabelled: Item[] = [];
   for (const name of new Set(names.filter((n) => n.startsWith(prefix) && !inList.has(n)))) {
-    const got = await call('GET', `${BASE}/${encodeURIComponent(name)}`);
+    const got = await call('GET', `${collection}/${encodeURIComponent(name)}`);
     if (got?.status === 200) unlabelled.push(got.body as Item);
   }
   // Finalizers first: they would keep an object forever.
   for (const item of [...labelled, ...unlabelled]) {
     if (item.metadata.finalizers?.length) {
-      await call('PATCH', `${BASE}/${encodeURIComponent(item.metadata.name)}`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+      await call('PATCH', `${collection}/${encodeURIComponent(item.metadata.name)}`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
     }
   }
   if (labelled.length) {
-    const all = await call('DELETE', `${BASE}?labelSelector=${sel}`);
+    const all = await call('DELETE', `${collection}?labelSelector=${sel}`);
     if (all?.status === 200) report.deleted += ((all.body as { items?: Item[] }).items ?? []).length;
   }
   for (const item of unlabelled) {
-    const r = await call('DELETE', `${BASE}/${encodeURIComponent(item.metadata.name)}`);
+    const r = await call('DELETE', `${collection}/${encodeURIComponent(item.metadata.name)}`);
     if (r?.status === 200) report.deleted++;
   }
   // Proof that nothing is left.
   const left = new Set(labelled.length ? (await list()).map((i) => i.metadata.name) : []);
   for (const item of unlabelled) {
-    const r = await call('GET', `${BASE}/${encodeURIComponent(item.metadata.name)}`);
+    const r = await call('GET', `${collection}/${encodeURIComponent(item.metadata.name)}`);
     if (r?.status === 200) left.add(item.metadata.name);
   }
   report.remaining = [...left];

@@ -74,6 +74,22 @@ export async function send(
   return { status: res.status, headers: Object.fromEntries(res.headers), text };
 }
 
+/** The credential values among headers (whole values, and a bearer token alone): never written to a recording. */
+export function credentialValues(headers: Record<string, string>): string[] {
+  return Object.entries(headers).filter(([k]) => CREDENTIAL_HEADER.test(k)).flatMap(([, v]) => [v, v.replace(/^(Bearer|Basic)\s+/i, '')]);
+}
+
+/** What the target answers to GET /version (the recording's manifest names it), or why not. */
+export async function targetVersion(t: Target, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  try {
+    const r = await send(t, 'GET', `${t.base}/version`, { accept: 'application/json' }, undefined, timeoutMs, signal);
+    if (r.status !== 200) return { unavailable: `GET /version answered ${r.status}` };
+    return JSON.parse(r.text) as unknown;
+  } catch (e) {
+    return { unavailable: `GET /version: ${(e as Error).message}` };
+  }
+}
+
 /** `Name: value` → [name, value]. */
 export function parseHeader(h: string): [string, string] {
   const i = h.indexOf(':');

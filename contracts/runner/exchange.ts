@@ -1,14 +1,17 @@
 /**
  * One request of a scenario: built from the step (placeholders, the run's safety guard), sent,
- * recorded with credentials redacted, and run through every per-response check. The state a
+ * recorded with credentials redacted, and shown to every selected check. The state a
  * scenario's steps share (StepContext) is defined here too.
  */
-import { OperationMatcher, ResponseSchemas, objectsIn, responseChecks, UidTracker, type CheckFailure } from '../checks/index.js';
+import type { Check, CheckEnv, Seen } from '../checks/types.js';
 import type { ContractDocument } from '../openapi/document.js';
+import type { OperationMatcher } from '../openapi/operations.js';
+import { locateIn, type ContractResource } from '../openapi/resources.js';
 import { CREDENTIAL_HEADER, send, withoutCredentials, type Target } from './client.js';
-import { guard, objectName, type Scope } from './safety.js';
+import { guard, type Scope } from './safety.js';
 import { substitute, type Vars } from './template.js';
-import type { Exchange, Failure, Profile, RequestSpec, ScenarioResult } from './types.js';
+import type { Exchange, Expectation, Failure, Profile, RequestSpec, ScenarioResult } from './types.js';
+import type { UidTracker } from './uids.js';
 
 /** The run was interrupted (Ctrl-C, SIGTERM): the scenario stops where it is. */
 export class Aborted extends Error {}
@@ -22,11 +25,18 @@ export interface StepSettings {
   signal?: AbortSignal;
 }
 
+/** Names of the objects a run created, per resource id, for cleanup. */
+export type Created = Map<string, Set<string>>;
+
 /** What the steps of one scenario share. */
 export interface StepContext {
   o: StepSettings;
   matcher: OperationMatcher;
-  schemas: ResponseSchemas;
+  /** What checks consult, and the checks the run applies. */
+  env: CheckEnv;
+  checks: readonly Check[];
+  /** The resource the scenario tests. */
+  resource: ContractResource;
   scope: Scope;
   vars: Vars;
   failures: Failure[];
@@ -34,8 +44,7 @@ export interface StepContext {
   uids: UidTracker;
   /** Status codes seen per operationId, for the coverage report. */
   exercised: Map<string, Set<number>>;
-  /** Names of every object the run created, for cleanup. */
-  created: Set<string>;
+  created: Created;
 }
 
 export function qs(query: Record<string, string>): string {
@@ -75,12 +84,39 @@ export function recordExercised(ctx: StepContext, operationId: string | undefine
   set.add(status);
 }
 
-/** Builds, guards and sends one request; records the exchange and runs the per-response checks. */
-export async function exchange(ctx: StepContext, stepName: string, spec: RequestSpec, opts: { serverErrorExpected?: boolean; timeoutMs?: number } = {}): Promise<Exchange> {
+/** Shows what was seen to every check the run applies; their failures go to the scenario. */
+export function judge(ctx: StepContext, stepName: string, seen: Seen): void {
+  for (const c of ctx.checks) {
+    for (const f of c.check(seen, ctx.env)) ctx.failures.push({ ...f, step: stepName, exchange: seen.exchange });
+  }
+}
+
+/** A failure the runner itself finds on behalf of a check (reported only when the run applies it). */
+export function reportFor(ctx: StepContext, check: string, failure: Omit<Failure, 'check'>): void {
+  if (ctx.checks.some((c) => c.name === check)) ctx.failures.push({ check, ...failure });
+}
+
+export function remember(ctx: StepContext, name: string) {
+  let set = ctx.created.get(ctx.resource.id);
+  if (!set) ctx.created.set(ctx.resource.id, (set = new Set()));
+  set.add(name);
+}
+
+export interface ExchangeOptions {
+  /** What the step expects (none for the runner's own requests). */
+  expect?: Expectation;
+  negative?: boolean;
+  timeoutMs?: number;
+  /** The create this request reads back (ensure_resource_availability). */
+  readBackOf?: Exchange;
+}
+
+/** Builds, guards and sends one request; records the exchange and shows it to the checks. */
+export async function exchange(ctx: StepContext, stepName: string, spec: RequestSpec, opts: ExchangeOptions = {}): Promise<Exchange> {
   if (ctx.o.signal?.aborted) throw new Aborted();
   const r = substitute(spec, ctx.vars);
   const contentType = r.body !== undefined ? (r.contentType ?? 'application/json') : r.contentType;
-  const { query, body } = guard(r.method, r.path, stringifyQuery(r.query), contentType, r.body, ctx.scope);
+  const { query, body } = guard(ctx.resource, r.method, r.path, stringifyQuery(r.query), contentType, r.body, ctx.scope);
   const url = `${ctx.o.target.base}${r.path}${qs(query)}`;
   const headers: Record<string, string> = { accept: 'application/json', ...(r.headers ?? {}) };
   if (contentType) headers['content-type'] = contentType;
@@ -95,23 +131,25 @@ export async function exchange(ctx: StepContext, stepName: string, spec: Request
     if (ctx.o.signal?.aborted) throw new Aborted();
     throw new Error(`${r.method} ${url}: ${(e as Error).message}`);
   }
-  const ex: Exchange = { method: r.method, url, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text), status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId };
+  const ex: Exchange = {
+    method: r.method, url, path: r.path, query, stepHeaders: headers, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text),
+    status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId,
+  };
   ctx.exchanges.push({ step: stepName, exchange: ex });
   recordExercised(ctx, op?.operationId, res.status);
-  const fail = (fs: CheckFailure[]) => fs.forEach((f) => ctx.failures.push({ ...f, step: stepName, exchange: ex }));
-  fail(responseChecks(ctx.o.doc, ctx.schemas, op, ex, ctx.o.profile, { serverErrorExpected: !!opts.serverErrorExpected }));
+  judge(ctx, stepName, { on: 'response', exchange: ex, operation: op, expect: opts.expect ?? {}, negative: !!opts.negative, watch: false, readBackOf: opts.readBackOf, freed: ctx.uids.freed });
   if (res.status < 300) {
-    const objs = objectsIn(ex.body);
-    fail(ctx.uids.seen(objs));
+    const objs = ctx.env.resources.objectsIn(ex.body);
+    ctx.uids.observe(objs);
     for (const o of objs) {
       const name = (o.metadata as Record<string, unknown> | undefined)?.name;
-      if (typeof name === 'string' && name.startsWith(ctx.vars.prefix)) ctx.created.add(name);
+      if (typeof name === 'string' && name.startsWith(ctx.vars.prefix)) remember(ctx, name);
     }
     // A completed delete: a Success Status (an object answer means finalizers keep it).
     const b = ex.body as Record<string, unknown> | undefined;
     if (r.method === 'DELETE' && op?.action === 'delete' && b?.kind === 'Status' && !query.dryRun) {
-      const name = objectName(r.path)!;
-      ctx.uids.deleted(name, (b.details as Record<string, string> | undefined)?.uid, `${stepName}`);
+      const name = locateIn(ctx.resource, r.path)!.name!;
+      ctx.uids.deleted(name, (b.details as Record<string, string> | undefined)?.uid, stepName);
     }
     if (r.method === 'DELETE' && op?.action === 'deletecollection' && !query.dryRun) {
       for (const o of objs) {

@@ -4,8 +4,9 @@
  * Probes are dry runs on names with the run's prefix and labels (the final sweep deletes
  * anything a target stored despite dryRun).
  */
+import { versionOf, type ContractResource } from '../openapi/resources.js';
 import { send, type Target } from './client.js';
-import { BASE, RUN_LABEL } from './safety.js';
+import { RUN_LABEL } from './safety.js';
 import type { Scenario } from './types.js';
 
 export interface Feature {
@@ -16,14 +17,15 @@ export interface Feature {
 }
 export type Features = Record<string, Feature>;
 
-type Probe = (t: Target, runId: string, timeoutMs: number, signal?: AbortSignal) => Promise<Feature>;
+type Probe = (t: Target, resource: ContractResource, runId: string, timeoutMs: number, signal?: AbortSignal) => Promise<Feature>;
 
 const PROBES: Record<string, Probe> = {
   /** Server-side apply: an apply patch (dry run) answered with anything but 415 Unsupported Media Type. */
-  'server-side-apply': async (t, runId, timeoutMs, signal) => {
+  'server-side-apply': async (t, resource, runId, timeoutMs, signal) => {
     const name = `${runId}-probe-ssa`;
-    const body = { apiVersion: 'core.apoxy.dev/v1alpha2', kind: 'Backend', metadata: { name, labels: { [RUN_LABEL]: runId } }, spec: { endpoints: [{ fqdn: 'probe.example.com' }] } };
-    const url = `${t.base}${BASE}/${name}?dryRun=All&fieldManager=apoxy-contracts`;
+    const version = versionOf(resource);
+    const body = { apiVersion: version.apiVersion, kind: resource.kind, metadata: { name, labels: { [RUN_LABEL]: runId } } };
+    const url = `${t.base}${version.collection}/${name}?dryRun=All&fieldManager=apoxy-contracts`;
     const r = await send(t, 'PATCH', url, { 'content-type': 'application/apply-patch+yaml', accept: 'application/json' }, JSON.stringify(body), timeoutMs, signal);
     const supported = r.status !== 415 && r.status !== 405 && r.status < 500;
     return { supported, evidence: `probe PATCH (application/apply-patch+yaml, dryRun=All) answered ${r.status}` };
@@ -43,16 +45,19 @@ export function declaredFeatures(o: { expectAuth?: boolean }): Features {
   };
 }
 
-export async function probeFeatures(t: Target, runId: string, scenarios: Scenario[], timeoutMs: number, signal?: AbortSignal, declared: Features = {}): Promise<Features> {
-  const wanted = new Set(scenarios.flatMap((s) => s.requires ?? []));
+/** Probes what the scenarios require, each on the resource of the first scenario that requires it. */
+export async function probeFeatures(t: Target, resourceOf: (s: Scenario) => ContractResource, runId: string, scenarios: Scenario[], timeoutMs: number, signal?: AbortSignal, declared: Features = {}): Promise<Features> {
   const out: Features = {};
-  for (const f of wanted) {
-    if (declared[f]) {
-      out[f] = declared[f];
-      continue;
+  for (const s of scenarios) {
+    for (const f of s.requires ?? []) {
+      if (f in out) continue;
+      if (declared[f]) {
+        out[f] = declared[f];
+        continue;
+      }
+      const probe = PROBES[f];
+      if (probe) out[f] = await probe(t, resourceOf(s), runId, timeoutMs, signal).catch((e: Error) => ({ supported: false, evidence: `probe failed: ${e.message}` }));
     }
-    const probe = PROBES[f];
-    if (probe) out[f] = await probe(t, runId, timeoutMs, signal).catch((e: Error) => ({ supported: false, evidence: `probe failed: ${e.message}` }));
   }
   return out;
 }

@@ -1,32 +1,38 @@
 /**
- * A `request` step: one exchange, its expectations and captures, and for a create answered 201
- * the ensure_resource_availability read-back.
+ * A `request` step: one exchange judged with the step's expectations, its captures, and for a
+ * create answered 201 a read-back of the object (which ensure_resource_availability judges).
  */
-import { CHECKS } from '../checks/index.js';
-import { exchange, type StepContext } from './exchange.js';
-import { capture, checkExpect, expectationFor } from './expectations.js';
-import { BASE } from './safety.js';
+import { expectedBody } from '../checks/expected-body.js';
+import { versionOf } from '../openapi/resources.js';
+import { exchange, reportFor, type StepContext } from './exchange.js';
+import { getPath } from './matchers.js';
 import { substitute } from './template.js';
-import type { Exchange, Step } from './types.js';
+import type { Exchange, Expectation, Profile, Step } from './types.js';
 
-/** ensure_resource_availability: what a create answered 201 for can be read back, same uid. */
-async function ensureAvailable(ctx: StepContext, step: Step, ex: Exchange) {
-  const b = ex.body as Record<string, unknown>;
-  const m = b?.metadata as Record<string, unknown> | undefined;
-  if (!m?.name || new URL(ex.url).searchParams.get('dryRun')) return;
-  const got = await exchange(ctx, `${step.name} (read back)`, { method: 'GET', path: `${BASE}/${encodeURIComponent(String(m.name))}` });
-  const gm = (got.body as Record<string, Record<string, unknown>> | undefined)?.metadata;
-  if (got.status !== 200 || gm?.uid !== m.uid) {
-    ctx.failures.push({ check: CHECKS.ensureResourceAvailability, step: step.name, message: `created ${String(m.name)} (uid ${String(m.uid)}) but reading it back gave ${got.status}${gm?.uid ? ` uid ${String(gm.uid)}` : ''}`, exchange: got });
+/** `expectProfile.<profile>` replaces `expect` as a whole under that profile. */
+export function expectationFor(step: Step, profile: Profile): Expectation {
+  return step.expectProfile?.[profile] ?? step.expect ?? {};
+}
+
+function capture(ctx: StepContext, step: Step, ex: Exchange) {
+  for (const [name, path] of Object.entries(step.capture ?? {})) {
+    const v = path.startsWith('header:') ? ex.responseHeaders[path.slice(7).toLowerCase()] : getPath(ex.body, path).value;
+    if (v === undefined) reportFor(ctx, expectedBody.name, { step: step.name, path, message: `nothing to capture as ${name} at ${path}`, exchange: ex });
+    ctx.vars.captures[name] = v;
   }
 }
 
+/** What a create answered 201 for, read back from the resource's first version. */
+async function readBack(ctx: StepContext, step: Step, created: Exchange) {
+  const m = (created.body as Record<string, Record<string, unknown>> | undefined)?.metadata;
+  if (!m?.name || created.query.dryRun) return;
+  await exchange(ctx, `${step.name} (read back)`, { method: 'GET', path: `${versionOf(ctx.resource).collection}/${encodeURIComponent(String(m.name))}` }, { readBackOf: created });
+}
+
 export async function runRequestStep(ctx: StepContext, step: Step) {
-  const e = expectationFor(step, ctx.o.profile);
-  const wants = Array.isArray(e.status) ? e.status : e.status !== undefined ? [e.status] : [];
-  const ex = await exchange(ctx, step.name, step.request!, { serverErrorExpected: wants.some((s) => s >= 500), timeoutMs: step.timeoutMs });
-  checkExpect(ctx, step.name, ex, substitute(e, ctx.vars), !!step.negative);
+  const expect = substitute(expectationFor(step, ctx.o.profile), ctx.vars);
+  const ex = await exchange(ctx, step.name, step.request!, { expect, negative: !!step.negative, timeoutMs: step.timeoutMs });
   capture(ctx, step, ex);
-  const op = ctx.matcher.match(ex.method, new URL(ex.url).pathname);
-  if (ex.status === 201 && (op?.action === 'post' || op?.action === 'patch')) await ensureAvailable(ctx, step, ex);
+  const op = ctx.matcher.match(ex.method, ex.path);
+  if (ex.status === 201 && (op?.action === 'post' || op?.action === 'patch')) await readBack(ctx, step, ex);
 }

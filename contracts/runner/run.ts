@@ -4,14 +4,20 @@
  * the whole run's objects at the end (also after a failure or an abort), and reports results,
  * counts and operation coverage.
  */
-import { CHECKS, OperationMatcher, ResponseSchemas, UidTracker } from '../checks/index.js';
+import { CHECK_REGISTRY, RUN_ERRORS } from '../checks/registry.js';
+import { ResponseSchemas } from '../checks/response-schema.js';
+import type { Check, CheckEnv } from '../checks/types.js';
+import { OperationMatcher } from '../openapi/operations.js';
+import { ResourceSet, versionOf } from '../openapi/resources.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
 import { markKnown, type Divergence } from './divergences.js';
-import { Aborted, type StepContext, type StepSettings } from './exchange.js';
+import { Aborted, type Created, type StepContext, type StepSettings } from './exchange.js';
 import { declaredFeatures, probeFeatures, type Features } from './features.js';
 import { runRequestStep } from './request-step.js';
-import { BASE, selectorFor, UnsafeRequest, type Scope } from './safety.js';
+import { selectorFor, UnsafeRequest, type Scope } from './safety.js';
+import { checkResources } from './scenarios.js';
 import type { Failure, Profile, Scenario, ScenarioResult, Step } from './types.js';
+import { UidTracker } from './uids.js';
 import { runWatchStep } from './watch-step.js';
 
 export interface RunOptions extends StepSettings {
@@ -22,6 +28,8 @@ export interface RunOptions extends StepSettings {
   divergences?: Divergence[];
   /** The target requires credentials: run the scenarios that require `authentication` (401s). */
   expectAuth?: boolean;
+  /** The checks to apply (checks/registry.ts selectChecks); default all. */
+  checks?: readonly Check[];
   onScenario?: (r: ScenarioResult) => void;
 }
 
@@ -37,6 +45,12 @@ export interface RunReport {
   runId: string;
   target: string;
   profile: Profile;
+  /** The checks the run applied. */
+  checks: string[];
+  /** Each scenario's number in the suite: its objects are named `<run id>-s<n>-…`. */
+  numbering: Record<string, number>;
+  startedAt: string;
+  finishedAt: string;
   features: Features;
   results: ScenarioResult[];
   counts: { passed: number; failed: number; skipped: number; known: number };
@@ -70,18 +84,25 @@ function skipReason(s: Scenario, o: RunOptions, features: Features): string | un
 
 export async function runScenarios(o: RunOptions): Promise<RunReport> {
   const started = performance.now();
+  const startedAt = new Date().toISOString();
   const matcher = new OperationMatcher(o.doc);
   const schemas = ResponseSchemas.for(o.doc);
   schemas.prepare(o.profile);
+  const resources = ResourceSet.for(o.doc);
+  checkResources(o.scenarios, resources);
+  const resourceOf = (s: Scenario) => resources.get(s.resource);
+  const env: CheckEnv = { doc: o.doc, schemas, profile: o.profile, resources };
+  const checks = o.checks ?? CHECK_REGISTRY;
   const exercised = new Map<string, Set<number>>();
   const results: ScenarioResult[] = [];
-  const allCreated = new Set<string>();
+  const allCreated: Created = new Map();
+  const numbering: Record<string, number> = {};
   let aborted = false;
   let features: Features = {};
   let cleanupReport: CleanupReport | undefined;
   let deletedByScenarios = 0;
   try {
-    features = await probeFeatures(o.target, o.runId, o.scenarios, o.requestTimeoutMs ?? 5000, o.signal, declaredFeatures(o));
+    features = await probeFeatures(o.target, resourceOf, o.runId, o.scenarios, o.requestTimeoutMs ?? 5000, o.signal, declaredFeatures(o));
     for (const [i, s] of o.scenarios.entries()) {
       if (o.signal?.aborted) {
         aborted = true;
@@ -97,10 +118,12 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
         continue;
       }
       const n = o.numbering?.get(s.id) ?? i;
+      numbering[s.id] = n;
       const scope: Scope = { runId: o.runId, scenario: `s${n}` };
+      const resource = resourceOf(s);
       const ctx: StepContext = {
-        o, matcher, schemas, scope, exercised,
-        vars: { run: o.runId, prefix: `${o.runId}-s${n}`, base: BASE, label: selectorFor(scope), captures: {} },
+        o, matcher, env, checks, resource, scope, exercised,
+        vars: { run: o.runId, prefix: `${o.runId}-s${n}`, resource, label: selectorFor(scope), captures: {} },
         failures: base.failures,
         exchanges: base.exchanges,
         uids: new UidTracker(),
@@ -110,12 +133,13 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
         await runScenario(ctx, s);
       } catch (e) {
         if (!(e instanceof Aborted || o.signal?.aborted)) {
-          ctx.failures.push({ check: e instanceof UnsafeRequest ? CHECKS.unsafeRequest : CHECKS.transport, step: '-', message: (e as Error).message });
+          ctx.failures.push({ check: e instanceof UnsafeRequest ? RUN_ERRORS.unsafeRequest : RUN_ERRORS.transport, step: '-', message: (e as Error).message });
         }
       }
       if (o.signal?.aborted) aborted = true;
       // Each scenario leaves nothing behind, so the next starts clean and an abort leaves little.
-      const c = await cleanup(o.target, scope, [...allCreated].filter((n2) => n2.startsWith(ctx.vars.prefix + '-')), o.requestTimeoutMs ?? 5000).catch(() => undefined);
+      const mine = [...(allCreated.get(resource.id) ?? [])].filter((n2) => n2.startsWith(ctx.vars.prefix + '-'));
+      const c = await cleanup(o.target, versionOf(resource).collection, scope, mine, o.requestTimeoutMs ?? 5000).catch(() => undefined);
       deletedByScenarios += c?.deleted ?? 0;
       markKnown(s.id, o.profile, ctx.failures, o.divergences ?? []);
       const open = ctx.failures.filter((f) => !f.known);
@@ -127,9 +151,14 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
       if (aborted) break;
     }
   } finally {
-    // Whatever happened, the run's own objects go.
-    cleanupReport = await cleanup(o.target, { runId: o.runId }, [...allCreated], o.requestTimeoutMs ?? 5000);
-    cleanupReport.deleted += deletedByScenarios;
+    // Whatever happened, the run's own objects go, in every resource its scenarios test.
+    cleanupReport = { deleted: deletedByScenarios, remaining: [], errors: [] };
+    for (const r of new Set(o.scenarios.map(resourceOf))) {
+      const c = await cleanup(o.target, versionOf(r).collection, { runId: o.runId }, [...(allCreated.get(r.id) ?? [])], o.requestTimeoutMs ?? 5000);
+      cleanupReport.deleted += c.deleted;
+      cleanupReport.remaining.push(...c.remaining);
+      cleanupReport.errors.push(...c.errors);
+    }
   }
   for (const s of o.scenarios.slice(results.length)) {
     results.push({ id: s.id, title: s.title, tags: s.tags, outcome: 'skipped', skipReason: 'interrupted', durationMs: 0, failures: [], exchanges: [] });
@@ -141,5 +170,8 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
     const declared = [...op.responses.keys()].sort();
     return { operationId: op.operationId, method: op.method.toUpperCase(), path: op.path, exercised: declared.filter((c) => got.has(c)), missing: declared.filter((c) => !got.has(c)) };
   });
-  return { runId: o.runId, target: o.target.base, profile: o.profile, features, results, counts, coverage, cleanup: cleanupReport!, aborted, durationMs: performance.now() - started };
+  return {
+    runId: o.runId, target: o.target.base, profile: o.profile, checks: checks.map((c) => c.name), numbering, startedAt, finishedAt: new Date().toISOString(),
+    features, results, counts, coverage, cleanup: cleanupReport!, aborted, durationMs: performance.now() - started,
+  };
 }

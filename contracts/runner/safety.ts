@@ -3,28 +3,14 @@
  * `<run id>-…` and labelled `contracts.apoxy.dev/run=<run id>`; every list, watch and Delete
  * All carries the run's label selector; no request names an object outside the run's prefix.
  * The runner calls guard() on every request it builds, scenarios cannot opt out. The same
- * holds for the Backend collection in any version (`/apis/core.apoxy.dev/<version>/backends`):
- * every version serves the same objects.
+ * holds for the scenario's resource in every version openapi.yaml serves it in: every version
+ * serves the same objects.
  */
 import { randomBytes } from 'node:crypto';
+import { locateIn, versionOf, type ContractResource } from '../openapi/resources.js';
 
 export const RUN_LABEL = 'contracts.apoxy.dev/run';
 export const SCENARIO_LABEL = 'contracts.apoxy.dev/scenario';
-export const API_PREFIX = '/apis/core.apoxy.dev/v1alpha2';
-export const BASE = `${API_PREFIX}/backends`;
-/** The Backend collection in any version, and what follows it. */
-const COLLECTION = /^(\/apis\/core\.apoxy\.dev\/[a-z0-9]+\/backends)(\/.*)?$/;
-
-/** The Backend collection path in another version (`${base:v1alpha}` in scenarios). */
-export function baseIn(version: string): string {
-  return BASE.replace(/[^/]+(?=\/backends$)/, version);
-}
-
-/** The object name a path under a Backend collection names (undefined for the collection). */
-export function objectName(path: string): string | undefined {
-  const rest = COLLECTION.exec(path)?.[2];
-  return rest ? decodeURIComponent(rest.slice(1).split('/')[0]) : undefined;
-}
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -63,6 +49,7 @@ function labelBody(body: unknown, scope: Scope): unknown {
  * change an object the run did not create; returns the query and body to send.
  */
 export function guard(
+  resource: ContractResource,
   method: string,
   path: string,
   query: Record<string, string>,
@@ -70,11 +57,10 @@ export function guard(
   body: unknown,
   scope: Scope,
 ): { query: Record<string, string>; body: unknown } {
-  const collection = COLLECTION.exec(path);
-  if (!collection) throw new UnsafeRequest(`${path} is outside ${BASE} (or the same collection in another version)`);
-  const rest = (collection[2] ?? '').slice(1);
+  const at = locateIn(resource, path);
+  if (!at) throw new UnsafeRequest(`${path} is outside ${versionOf(resource).collection} (or the same collection in another version)`);
   const prefix = `${scope.runId}-`;
-  if (!collection[2]) {
+  if (at.name === undefined) {
     if (method === 'GET' || method === 'DELETE') {
       // Lists, watches and Delete All only ever see the run's own objects.
       const sel = query.labelSelector ? `${query.labelSelector},${selectorFor(scope)}` : selectorFor(scope);
@@ -96,9 +82,8 @@ export function guard(
     }
     throw new UnsafeRequest(`${method} on the collection is not allowed`);
   }
-  const name = decodeURIComponent(rest.split('/')[0]);
-  if (!name.startsWith(prefix)) throw new UnsafeRequest(`${method} ${path} names an object outside the run prefix ${prefix}`);
-  if (method === 'PUT' && !rest.includes('/')) return { query, body: labelBody(body, scope) };
+  if (!at.name.startsWith(prefix)) throw new UnsafeRequest(`${method} ${path} names an object outside the run prefix ${prefix}`);
+  if (method === 'PUT' && !at.subresource) return { query, body: labelBody(body, scope) };
   if (method === 'PATCH' && contentType === 'application/apply-patch+yaml') return { query, body: labelBody(body, scope) };
   return { query, body };
 }

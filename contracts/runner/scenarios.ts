@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { versionOf, type ResourceSet } from '../openapi/resources.js';
+import { versionsUsed } from './template.js';
 import type { Scenario, Step } from './types.js';
 
 /** contracts/scenarios beside the sources (or beside dist/contracts when compiled). */
@@ -49,4 +51,19 @@ export function selectScenarios(all: Scenario[], only: string[]): Scenario[] {
   const picked = all.filter((s) => only.includes(s.id) || s.tags.some((t) => only.includes(t)));
   if (!picked.length) throw new Error(`--only ${only.join(',')} matches no scenario id or tag`);
   return picked;
+}
+
+/**
+ * Every scenario's resource, and every version its `${base:<version>}` placeholders name, is one
+ * openapi.yaml describes: checked before anything is sent.
+ */
+export function checkResources(scenarios: Scenario[], resources: ResourceSet): void {
+  for (const s of scenarios) {
+    try {
+      const r = resources.get(s.resource);
+      for (const v of versionsUsed(s.steps)) versionOf(r, v);
+    } catch (e) {
+      throw new Error(`${s.file}: ${(e as Error).message}`);
+    }
+  }
 }

@@ -1,15 +1,15 @@
 /**
- * Placeholders and JSON paths of the scenario language.
+ * Placeholders of the scenario language.
  *
  * `${name:web}` → `<run id>-<scenario no>-web` (every object a run creates is named so);
- * `${run}` → the run id; `${base}` → the Backend collection path; `${base:v1alpha}` → the same
- * collection in another served version; `${label}` → the run's label
- * selector; `${filler:N}` → N characters `x` (an oversized body without a huge file);
- * `${x}` → the value captured as `x` by an earlier step. A string that is exactly one
- * placeholder keeps the captured value's type (numbers stay numbers).
+ * `${run}` → the run id; `${base}` → the collection path of the scenario's resource in its
+ * first version; `${base:v1alpha}` → the same collection in another served version (both read
+ * from openapi.yaml: openapi/resources.ts); `${label}` → the run's label selector;
+ * `${filler:N}` → N characters `x` (an oversized body without a huge file); `${x}` → the value
+ * captured as `x` by an earlier step. A string that is exactly one placeholder keeps the
+ * captured value's type (numbers stay numbers).
  */
-import { isDeepStrictEqual } from 'node:util';
-import { baseIn } from './safety.js';
+import { versionOf, type ContractResource } from '../openapi/resources.js';
 
 /** The largest `${filler:N}`: a little over the 3 MiB request limit is all a scenario needs. */
 export const MAX_FILLER = 16 * 1024 * 1024;
@@ -17,7 +17,8 @@ export interface Vars {
   run: string;
   /** Prefix of this scenario's object names: `<run id>-<scenario no>`. */
   prefix: string;
-  base: string;
+  /** The resource the scenario tests: `${base}` and `${base:<version>}` are its collections. */
+  resource: ContractResource;
   label: string;
   captures: Record<string, unknown>;
 }
@@ -33,8 +34,8 @@ function lookup(key: string, vars: Vars): unknown {
   }
   if (key === 'run') return vars.run;
   if (key === 'prefix') return vars.prefix;
-  if (key === 'base') return vars.base;
-  if (key.startsWith('base:')) return baseIn(key.slice(5));
+  if (key === 'base') return versionOf(vars.resource).collection;
+  if (key.startsWith('base:')) return versionOf(vars.resource, key.slice(5)).collection;
   if (key === 'label') return vars.label;
   if (key in vars.captures) return vars.captures[key];
   throw new Error(`unknown placeholder \${${key}} (not captured by an earlier step?)`);
@@ -53,61 +54,10 @@ export function substitute<T>(value: T, vars: Vars): T {
   return value;
 }
 
-/** `metadata.labels["a.b/c"]`, `items[0].metadata.name`, `details.causes[1].field` → segments. */
-export function parsePath(path: string): Array<string | number> {
-  const out: Array<string | number> = [];
-  const re = /([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else out.push(m[3]);
-  }
+/** Every `${base:<version>}` a scenario uses, to check them against the document before a run. */
+export function versionsUsed(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') for (const m of value.matchAll(/\$\{base:([^}]+)\}/g)) out.add(m[1]);
+  else if (Array.isArray(value)) value.forEach((v) => versionsUsed(v, out));
+  else if (value && typeof value === 'object') Object.entries(value).forEach(([k, v]) => (versionsUsed(k, out), versionsUsed(v, out)));
   return out;
-}
-
-export function getPath(obj: unknown, path: string): { found: boolean; value: unknown } {
-  let cur: unknown = obj;
-  for (const seg of parsePath(path)) {
-    if (cur === null || typeof cur !== 'object' || !(seg in (cur as object))) return { found: false, value: undefined };
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return { found: true, value: cur };
-}
-
-const MATCHER_KEYS = new Set(['exists', 'not', 'length', 'contains', 'matches', 'oneOf', 'absent']);
-
-function isMatcher(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => MATCHER_KEYS.has(k));
-}
-
-/** JSON values compared as values (key order does not matter). */
-export const deepEqual = isDeepStrictEqual;
-
-/** Undefined when the actual value meets the expectation, else what is wrong. */
-export function mismatch(actual: { found: boolean; value: unknown }, expected: unknown): string | undefined {
-  const show = (v: unknown) => (actual.found ? JSON.stringify(v) : 'absent');
-  if (!isMatcher(expected)) {
-    return actual.found && deepEqual(actual.value, expected) ? undefined : `expected ${JSON.stringify(expected)}, got ${show(actual.value)}`;
-  }
-  const m = expected;
-  if ('exists' in m && actual.found !== m.exists) return `expected ${m.exists ? 'present' : 'absent'}, got ${show(actual.value)}`;
-  if ('absent' in m && actual.found === !!m.absent) return `expected ${m.absent ? 'absent' : 'present'}, got ${show(actual.value)}`;
-  if ('not' in m && actual.found && deepEqual(actual.value, m.not)) return `expected anything but ${JSON.stringify(m.not)}`;
-  if ('length' in m) {
-    const len = Array.isArray(actual.value) || typeof actual.value === 'string' ? actual.value.length : undefined;
-    if (len !== m.length) return `expected length ${m.length}, got ${len === undefined ? show(actual.value) : len}`;
-  }
-  if ('contains' in m) {
-    const v = actual.value;
-    const ok = typeof v === 'string' ? v.includes(String(m.contains)) : Array.isArray(v) && v.some((x) => deepEqual(x, m.contains));
-    if (!ok) return `expected to contain ${JSON.stringify(m.contains)}, got ${show(v)}`;
-  }
-  if ('matches' in m && !(typeof actual.value === 'string' && new RegExp(String(m.matches)).test(actual.value))) {
-    return `expected to match /${m.matches}/, got ${show(actual.value)}`;
-  }
-  if ('oneOf' in m && !(actual.found && (m.oneOf as unknown[]).some((x) => deepEqual(x, actual.value)))) {
-    return `expected one of ${JSON.stringify(m.oneOf)}, got ${show(actual.value)}`;
-  }
-  return undefined;
 }

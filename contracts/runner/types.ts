@@ -34,6 +34,8 @@ export interface Expectation {
   /** Status causes that must be present (subset match on each listed key). */
   causes?: Array<Record<string, string>>;
   headers?: Record<string, Expected>;
+  /** The whole body, exactly: nothing more, nothing less (placeholders allowed, no matchers). */
+  exactBody?: unknown;
 }
 
 export interface WatchEventExpectation {
@@ -75,6 +77,11 @@ export interface Scenario {
   id: string;
   title: string;
   tags: string[];
+  /**
+   * The resource it tests, `<plural>.<group>` (or the plural) as openapi.yaml describes it;
+   * default: the first the document describes. `${base}` is its collection.
+   */
+  resource?: string;
   /** Only under these profiles (default: all). */
   profiles?: Profile[];
   /** Target features the scenario needs; probed before the run (see features.ts). */
@@ -89,6 +96,12 @@ export interface Scenario {
 export interface Exchange {
   method: string;
   url: string;
+  /** The URL's path and query as the step built them (the target's base left out). */
+  path: string;
+  query: Record<string, string>;
+  /** The headers the step itself sent (accept, content type, its own): no credential, no --header. */
+  stepHeaders: Record<string, string>;
+  /** Every header sent, credentials redacted. */
   requestHeaders: Record<string, string>;
   requestBody?: string;
   status: number;

@@ -1,0 +1,16 @@
+/** not_a_server_error: a 5xx the step did not expect. */
+import type { Check } from './types.js';
+
+const NAME = 'not_a_server_error';
+
+export const notAServerError: Check = {
+  name: NAME,
+  description: 'a 5xx the step did not expect',
+  source: 'contract',
+  check(seen) {
+    if (seen.on !== 'response' || seen.exchange.status < 500) return [];
+    const wanted = seen.expect.status === undefined ? [] : [seen.expect.status].flat();
+    if (wanted.includes(seen.exchange.status)) return [];
+    return [{ check: NAME, message: `server error ${seen.exchange.status}` }];
+  },
+};
