@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { createEmulator, type Emulator } from '../emulator/index.js';
 import { ALL_SCENARIOS, inProcess } from './contracts-run.js';
 
@@ -23,7 +22,7 @@ function files(dir: string): Record<string, string> {
 
 /** A manifest without what differs by nature between two recordings: when, and the port. */
 function stable(manifest: string) {
-  const m = parse(manifest);
+  const m = JSON.parse(manifest);
   expect(m.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   expect(m.target.host).toMatch(/^127\.0\.0\.1:\d+$/);
   return { ...m, recordedAt: undefined, target: { ...m.target, host: undefined } };
@@ -55,17 +54,17 @@ describe('the recording of the emulator', () => {
     const [a, b] = recordings;
     expect(Object.keys(a)).toEqual(Object.keys(b));
     expect(Object.keys(a)).toHaveLength(ALL_SCENARIOS.length + 1);
-    for (const f of Object.keys(a)) if (f !== 'manifest.yaml') expect(b[f], f).toBe(a[f]);
-    expect(stable(b['manifest.yaml'])).toEqual(stable(a['manifest.yaml']));
+    for (const f of Object.keys(a)) if (f !== 'manifest.json') expect(b[f], f).toBe(a[f]);
+    expect(stable(b['manifest.json'])).toEqual(stable(a['manifest.json']));
   });
 
   it('is what contracts/golden holds, and that covers every scenario', () => {
     const committed = files(GOLDEN);
     const [fresh] = recordings;
     expect(Object.keys(committed), RERECORD).toEqual(Object.keys(fresh));
-    for (const f of Object.keys(fresh)) if (f !== 'manifest.yaml') expect(fresh[f], `${f}: ${RERECORD}`).toBe(committed[f]);
-    expect(stable(fresh['manifest.yaml']), RERECORD).toEqual(stable(committed['manifest.yaml']));
-    expect(parse(committed['manifest.yaml']).scenarios.map((s: { id: string }) => s.id)).toEqual(ALL_SCENARIOS.map((s) => s.id));
+    for (const f of Object.keys(fresh)) if (f !== 'manifest.json') expect(fresh[f], `${f}: ${RERECORD}`).toBe(committed[f]);
+    expect(stable(fresh['manifest.json']), RERECORD).toEqual(stable(committed['manifest.json']));
+    expect(JSON.parse(committed['manifest.json']).scenarios.map((s: { id: string }) => s.id)).toEqual(ALL_SCENARIOS.map((s) => s.id));
   });
 
   it('verify: a fresh emulator agrees with contracts/golden, exit 0', async () => {

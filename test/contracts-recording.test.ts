@@ -109,7 +109,7 @@ describe('verify against contracts/golden', () => {
       expect((await inProcess(['verify', '--target', 'http://127.0.0.1:1'])).code).toBe(2);
       const notRecording = await inProcess(['verify', '--golden', dir, '--target', 'http://127.0.0.1:1']);
       expect(notRecording.code).toBe(2);
-      expect(notRecording.stderr).toContain('no manifest.yaml');
+      expect(notRecording.stderr).toContain('no manifest.json');
       const profile = await inProcess(['verify', '--golden', GOLDEN, '--target', 'http://127.0.0.1:1', '--profile', 'documented']);
       expect(profile.code).toBe(2);
       expect(profile.stderr).toContain('recorded under profile apoxy');
@@ -135,12 +135,13 @@ describe('record', () => {
   it('never writes a credential sent with --header or --token, even one the server echoes', async () => {
     const KEY = 'secret-key-4711';
     const TOKEN = 'token-0815-abcdef';
-    // A server that repeats the credentials it received in error messages and a Warning header.
+    // A server that repeats the credentials it received: in error messages, a Warning header, /version.
     const echo: Rewrites = {
       response: (r, res) => {
         const seen = `${r.headers['x-apoxy-api-key']} ${r.headers.authorization}`;
         res.headers.warning = `299 - "seen ${seen}"`;
         if (res.status >= 400) editJson(res, (b) => (b.message = `${b.message} (${seen})`));
+        if (r.url.pathname === '/version') editJson(res, (b) => (b.gitCommit = seen));
       },
     };
     const out = join(dir, 'echo');
@@ -149,9 +150,10 @@ describe('record', () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
     });
     const files = readdirSync(out);
-    expect(files).toEqual(expect.arrayContaining(['create.yaml', 'delete.yaml', 'manifest.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['create.json', 'delete.json', 'manifest.json']));
     const all = files.map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
     expect(all).toContain('(<redacted> <redacted>)'); // the echo happened, and was scrubbed
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toContain('"gitCommit": "<redacted> <redacted>"');
     expect(all).not.toContain(KEY);
     expect(all).not.toContain(TOKEN);
     // --header values are never recorded as request headers (only the step's own are).

@@ -21,6 +21,6 @@ export async function diffCommand(s: Session): Promise<number> {
   };
   const diffs = s.picked.flatMap((sc) => compareScenario(sc.id, side(a.report, sc.id), side(b.report, sc.id), s.profile, s.divergences));
   s.io.stdout(diffs.length ? `Differences (a = ${s.values.a}, b = ${s.values.b}):\n${differencesText(diffs, ['a', 'b'])}\n` : `No differences between ${s.values.a} and ${s.values.b}.\n`);
-  if (s.values.json) writeJson({ ...a.report, diff: diffs } as unknown as RunReport, s.values.json);
+  if (s.values.json) writeJson({ ...a.report, differences: diffs } as unknown as RunReport, s.values.json);
   return diffs.some((d) => !d.known) ? 1 : 0;
 }

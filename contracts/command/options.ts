@@ -15,8 +15,8 @@ apoxy-contracts --list-checks
 Runs the contract scenarios (contracts/scenarios/*.yaml) against a server and applies every
 selected check to every response.
   run     reports what failed
-  record  also writes every request and normalized response, one YAML file per scenario, and
-          manifest.yaml, into --out (never a credential)
+  record  also writes every request and normalized response, one JSON file per scenario, and
+          manifest.json, into --out (never a credential)
   verify  runs the scenarios a recording holds and compares every response with it
   diff    runs the scenarios against two servers and compares their responses
 Every object a run creates is named <run id>-… and labelled contracts.apoxy.dev/run=<run id>;

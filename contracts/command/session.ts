@@ -44,12 +44,14 @@ export interface Against {
   secrets: string[];
 }
 
-/** What names a run's objects and dates its answers: what a recording normalizes away. */
+/** What names a run's objects and dates its answers, and its credentials: what a recording normalizes away. */
 export interface RunIdentity {
   runId: string;
   numbering: Record<string, number>;
   startedAt: string;
   finishedAt: string;
+  /** Credential values sent to the target: never written or printed. */
+  secrets: string[];
 }
 
 export interface AgainstOptions {
@@ -66,6 +68,7 @@ export interface AgainstOptions {
 export async function runAgainst(s: Session, url: string | undefined, o: AgainstOptions = {}): Promise<Against> {
   const options = targetOptions(s.values, url);
   const target = connect(options);
+  const secrets = credentialValues(options.headers);
   const runId = newRunId();
   const scenarios = o.scenarios ?? s.picked;
   const startedAt = new Date().toISOString();
@@ -77,11 +80,11 @@ export async function runAgainst(s: Session, url: string | undefined, o: Against
       target, doc: s.doc, profile: s.profile, scenarios, numbering, runId,
       divergences: s.divergences, checks: o.checks ?? s.checks, requestTimeoutMs: s.timeoutMs, expectAuth: !!s.values['expect-auth'], signal: s.signal,
       onScenario: (r) => {
-        o.onScenario?.(r, { runId, numbering: Object.fromEntries(numbering), startedAt, finishedAt: new Date().toISOString() });
+        o.onScenario?.(r, { runId, numbering: Object.fromEntries(numbering), startedAt, finishedAt: new Date().toISOString(), secrets });
         if (o.echo) s.io.stdout((typeof o.echo === 'function' ? o.echo(r) : scenarioLine(r)) + '\n');
       },
     });
-    return { report, host: new URL(target.base).host, version, secrets: credentialValues(options.headers) };
+    return { report, host: new URL(target.base).host, version, secrets };
   } finally {
     await target.close();
   }

@@ -77,8 +77,21 @@ export class Normalizer {
     this.generated.set(got, `${sent.generateName}<generated:${this.generated.size + 1}>`);
   }
 
-  string(s: string): string {
+  /** A value with only the credentials replaced (strings and keys, at any depth). */
+  redacted(v: unknown): unknown {
+    if (typeof v === 'string') return this.scrub(v);
+    if (Array.isArray(v)) return v.map((x) => this.redacted(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.scrub(k), this.redacted(x)]));
+    return v;
+  }
+
+  private scrub(s: string): string {
     for (const secret of this.secrets) s = s.split(secret).join('<redacted>');
+    return s;
+  }
+
+  string(s: string): string {
+    s = this.scrub(s);
     for (const [name, placeholder] of [...this.generated].sort((a, b) => b[0].length - a[0].length)) s = s.split(name).join(placeholder);
     s = s.split(this.prefix).join('<prefix>').split(this.o.runId).join('<run>');
     s = s.split(`${SCENARIO_LABEL}=s${this.o.scenarioNo}`).join(`${SCENARIO_LABEL}=<scenario>`);

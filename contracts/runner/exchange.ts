@@ -67,6 +67,14 @@ function recorded(text: string | undefined): string | undefined {
   return text !== undefined && text.length > RECORDED_BODY_MAX ? `${text.slice(0, 1024)}… (${text.length} characters in all)` : text;
 }
 
+/** Strings over 1 KiB (a filler) clipped to their start and length, at any depth. */
+function clipStrings(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > 1024 ? `${v.slice(0, 64)}… (${v.length} characters in all)` : v;
+  if (Array.isArray(v)) return v.map(clipStrings);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clipStrings(x)]));
+  return v;
+}
+
 export function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
@@ -132,7 +140,7 @@ export async function exchange(ctx: StepContext, stepName: string, spec: Request
     throw new Error(`${r.method} ${url}: ${(e as Error).message}`);
   }
   const ex: Exchange = {
-    method: r.method, url, path: r.path, query, stepHeaders: headers, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text),
+    method: r.method, url, path: r.path, query, stepHeaders: headers, requestHeaders: redact({ ...target.headers, ...headers }), requestBody: recorded(text), sentBody: clipStrings(body),
     status: res.status, responseHeaders: res.headers, body: parseBody(res.text), operationId: op?.operationId,
   };
   ctx.exchanges.push({ step: stepName, exchange: ex });

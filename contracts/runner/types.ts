@@ -103,6 +103,8 @@ export interface Exchange {
   stepHeaders: Record<string, string>;
   /** Every header sent, credentials redacted. */
   requestHeaders: Record<string, string>;
+  /** The body as the step built it (an object, or raw text), strings over 1 KiB clipped. */
+  sentBody?: unknown;
   requestBody?: string;
   status: number;
   responseHeaders: Record<string, string>;
