@@ -16,6 +16,7 @@ import type autocannon from 'autocannon';
 import { ROOT, BACKENDS, startProcess, startEmulator, writeSnapshot, makeTemplate, residentMemoryMB, watchBench, type Proc } from './bench-lib.js';
 import { autocannonLoad, wrkAvailable, wrkLoad, type LoadResult } from './bench-load.js';
 import { summarizeProfile, type ProfileSummary } from './bench-profile.js';
+import { contractSuiteCost } from './bench-contracts.js';
 import { foldPause, killMidway, startupComparison } from './bench-storage.js';
 
 const { values } = parseArgs({
@@ -270,6 +271,12 @@ async function main(): Promise<void> {
       value: `${fmt(mid(ui.on, 'startupMs') / mid(ui.off, 'startupMs'), 2)} (${fmt(mid(ui.on, 'startupMs'))} / ${fmt(mid(ui.off, 'startupMs'))} ms; CPU ${fmt(mid(ui.on, 'startupCpuMs') / mid(ui.off, 'startupCpuMs'), 2)})`,
       target: '≤ 1.05',
     });
+
+    // --- Contract suite: what recording and verifying add to a run -----------------------------
+    const c = await contractSuiteCost(dir);
+    rows.push({ name: 'contract suite: run, every scenario (best of 3)', value: `${fmt(c.runMs)} ms` });
+    rows.push({ name: 'contract suite: record / run', value: `${fmt(c.recordMs / c.runMs, 2)} (load ${load1()})`, target: '≤ 1.25' });
+    rows.push({ name: 'contract suite: verify / run', value: `${fmt(c.verifyMs / c.runMs, 2)} (load ${load1()})`, target: '≤ 1.25' });
 
     // --- Watch delivery ---------------------------------------------------------------------
     const watchFile = join(dir, 'watch.json');
