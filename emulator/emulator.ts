@@ -13,7 +13,7 @@ import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { ServedVersion } from './machinery/served-version.js';
 import { WatchHub } from './machinery/watch.js';
-import { readKindSchema } from './machinery/kind-schema.js';
+import { readKindSchema, type KindSchema } from './machinery/kind-schema.js';
 import { checkStoredObjects } from './machinery/stored-objects.js';
 import { createApp } from './http/app.js';
 import { systemRoutes } from './http/system.js';
@@ -31,8 +31,8 @@ import { RequestLog, requestLogging } from './http/request-log.js';
 import type { EmulatorContext } from './context.js';
 import type { EmulatorOptions } from './options.js';
 import { resources } from './resources/index.js';
-import type { Profile, ResourceDefinition } from './resources/types.js';
-import { openStore, type Store } from './store/index.js';
+import { storageVersion, type Profile, type ResourceDefinition } from './resources/types.js';
+import { openStore, type NormalizeStored, type Store } from './store/index.js';
 import { readManifests, seedObjects, type SeedResult } from './seed.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { FaultInjector } from './faults/injector.js';
@@ -83,12 +83,27 @@ export interface ServedApi {
   doc: ApiDocument;
   validators: Validators;
   resources: ResourceDefinition[];
+  /** What each version's schema says about lists, patching and Go's shape, by `<plural>/<version>`. */
+  kindSchemas: Map<string, KindSchema>;
 }
 
 /** Reads and compiles a document for the given resource definitions. */
 export function describeApi(documentFile: string | undefined, defs: ResourceDefinition[]): ServedApi {
   const doc = loadDocument(documentFile);
-  return { doc, validators: compileValidators(doc), resources: defs };
+  const kindSchemas = new Map<string, KindSchema>();
+  for (const def of defs) {
+    for (const v of def.versions) {
+      const schemaKey = doc.schemaKeyForKind({ group: def.group, version: v.name, kind: def.kind });
+      kindSchemas.set(`${def.plural}/${v.name}`, readKindSchema(doc.schemas, schemaKey, def.goPointers));
+    }
+  }
+  return { doc, validators: compileValidators(doc), resources: defs, kindSchemas };
+}
+
+/** Objects read from a data file or restored from a snapshot get the shape Go writes for their storage version. */
+function normalizeStored(api: ServedApi): NormalizeStored {
+  const shapes = new Map(api.resources.map((def) => [def.plural, api.kindSchemas.get(`${def.plural}/${storageVersion(def).name}`)!.shape]));
+  return (resource, obj) => shapes.get(resource)?.(obj);
 }
 
 let shipped: ServedApi | undefined;
@@ -104,7 +119,7 @@ export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator>
 
 /** An emulator of any described API; createEmulator() is this with the shipped one. */
 export async function emulate(api: ServedApi, options: EmulatorOptions = {}): Promise<Emulator> {
-  const store = await openStore(options.dataFile);
+  const store = await openStore(options.dataFile, { normalize: normalizeStored(api) });
   try {
     return await assemble(options, api, store);
   } catch (e) {
@@ -133,7 +148,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
     // Every version of a resource from one store: each decodes with its own schema in openapi.yaml.
     const versions = def.versions.map((v) => {
       const codec = validators.codec({ group: def.group, version: v.name, kind: def.kind });
-      return new ServedVersion(def, v, codec, readKindSchema(doc.schemas, codec.schemaKey, def.goPointers), profile);
+      return new ServedVersion(def, v, codec, api.kindSchemas.get(`${def.plural}/${v.name}`)!, profile);
     });
     registries.set(def.plural, new ResourceRegistry(def, versions, rt));
   }

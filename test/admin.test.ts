@@ -73,6 +73,25 @@ describe('GET and PUT /_emulator/snapshot', () => {
     expect(Number(one.metadata.resourceVersion)).toBeGreaterThan(rvBefore);
   });
 
+  it('an imported object is served in the shape Go writes (empty omitempty fields gone), and the caller\'s snapshot is not frozen', async () => {
+    const source = await startEmulator();
+    await source.api.post(BASE).send(backend('one')).expect(201);
+    const snap = (await source.api.get(`${ADMIN}/snapshot`).expect(200)).body;
+    const one = snap.resources.backends.one;
+    Object.assign(one.metadata, { annotations: {}, labels: {}, finalizers: [] });
+    one.spec.endpoints = [{ fqdn: '', ip: '10.0.0.7' }];
+    one.status = { conditions: [] };
+
+    const target = await startEmulator();
+    await target.emulator.restore(snap);
+    await target.api.put(`${ADMIN}/snapshot`).send(snap).expect(200);
+    const got = (await target.api.get(`${BASE}/one`).expect(200)).body;
+    expect(Object.keys(got.metadata).filter((k) => ['annotations', 'labels', 'finalizers'].includes(k))).toEqual([]);
+    expect(got.spec.endpoints).toEqual([{ ip: '10.0.0.7' }]);
+    expect(got.status).toEqual({});
+    expect(Object.isFrozen(one)).toBe(false);
+  });
+
   it('refuses what is not a snapshot with a BadRequest Status', async () => {
     const { api } = await startEmulator();
     expect((await api.put(`${ADMIN}/snapshot`).send({ items: [] }).expect(400)).body).toEqual(badRequest(/^a snapshot is an object/));

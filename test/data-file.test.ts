@@ -163,6 +163,26 @@ describe('hand edits', () => {
     expect((await call(again.url, 'PATCH', `${BASE}/bad`, { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json')).status).toBe(422);
   });
 
+  it('a hand edit is served in the shape Go writes, as the real server re-encodes what etcd holds: empty omitempty fields gone', async () => {
+    const { file } = await stoppedWith('shaped');
+    const data = dataOf(file);
+    const obj = data.resources.backends.find((o: any) => o.metadata.name === 'shaped');
+    obj.metadata.annotations = {};
+    obj.metadata.labels = {};
+    obj.metadata.finalizers = [];
+    obj.spec.endpoints = [{ fqdn: '', ip: '10.0.0.7' }];
+    obj.status = { conditions: [] };
+    writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+    const emu = await serve(file);
+    for (const got of [(await call(emu.url, 'GET', `${BASE}/shaped`)).body, (await call(emu.url, 'GET', BASE)).body.items[0]]) {
+      expect(Object.keys(got.metadata)).not.toContain('annotations');
+      expect(Object.keys(got.metadata)).not.toContain('labels');
+      expect(Object.keys(got.metadata)).not.toContain('finalizers');
+      expect(got.spec.endpoints).toEqual([{ ip: '10.0.0.7' }]);
+      expect(got.status).toEqual({});
+    }
+  });
+
   it('an object added by hand without a resourceVersion gets the next one; a misspelt resource is named; both on stderr', async () => {
     const { file } = await stoppedWith('existing');
     const data = dataOf(file);

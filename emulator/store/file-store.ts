@@ -26,7 +26,7 @@ import { JournalWriter, parseJournal } from './journal.js';
 import { MemoryState } from './memory-state.js';
 import { StoreBase } from './store-base.js';
 import { DataFileError, readDataFile, renderDataFile } from './data-file.js';
-import type { CommittedMutation } from './types.js';
+import type { CommittedMutation, NormalizeStored, StoreOptions } from './types.js';
 
 export { DATA_FORMAT, DataFileError } from './data-file.js';
 
@@ -52,8 +52,9 @@ export class FileStore extends StoreBase {
     private readonly unlock: () => void,
     stale: boolean,
     readonly notes: readonly string[],
+    normalize: NormalizeStored | undefined,
   ) {
-    super(state);
+    super(state, normalize);
     this.dataBytes = existsSync(location) ? statSync(location).size : 0;
     this.stale = stale;
   }
@@ -66,11 +67,11 @@ export class FileStore extends StoreBase {
    * Opens the store (the data file locked against other emulators). A fold left half done by a
    * crash is finished in the background; a file that does not exist yet is written at once.
    */
-  static async open(path: string): Promise<FileStore> {
+  static async open(path: string, options: StoreOptions = {}): Promise<FileStore> {
     mkdirSync(dirname(path), { recursive: true });
     const unlock = acquireLock(path);
     try {
-      const state = new MemoryState();
+      const state = new MemoryState(options.normalize);
       const data = readDataFile(path);
       if (data) state.load(data.resourceVersion, data.tables);
       let stale = !data || data.stale;
@@ -89,7 +90,7 @@ export class FileStore extends StoreBase {
         truncateSync(p, validBytes); // drop a torn, never-acknowledged last line
       }
       const journal = await JournalWriter.open(journalPath);
-      const store = new FileStore(state, path, new Low<string[]>(new AtomicTextFile(path), []), journal, unlock, stale, data?.notes ?? []);
+      const store = new FileStore(state, path, new Low<string[]>(new AtomicTextFile(path), []), journal, unlock, stale, data?.notes ?? [], options.normalize);
       if (!data) await store.fold(); // a new data file is there from the start
       else if (existsSync(`${journalPath}.old`)) store.startFold();
       return store;

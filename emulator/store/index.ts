@@ -1,16 +1,16 @@
 import { FileStore } from './file-store.js';
 import { MemoryStore } from './memory-store.js';
-import type { Store } from './types.js';
+import type { Store, StoreOptions } from './types.js';
 
-export type { Store, StoreState, Mutation, CommittedMutation } from './types.js';
+export type { Store, StoreState, StoreOptions, NormalizeStored, Mutation, CommittedMutation } from './types.js';
 export { DataFileError } from './file-store.js';
 export { DataFileInUseError } from './lock.js';
 /** Stored objects are frozen; so are copies kept beside them (converted versions). */
 export { deepFreeze } from './memory-state.js';
 
 /** A file-backed store at `dataFile`, or an in-memory one when it is undefined. */
-export async function openStore(dataFile: string | undefined): Promise<Store> {
-  return dataFile ? FileStore.open(dataFile) : new MemoryStore();
+export async function openStore(dataFile: string | undefined, options: StoreOptions = {}): Promise<Store> {
+  return dataFile ? FileStore.open(dataFile, options) : new MemoryStore(options);
 }
 
 /**

@@ -3,7 +3,7 @@
  * names kept sorted so that paging by key costs a binary search, not a sort per request.
  */
 import type { KubeObject } from '../resources/types.js';
-import type { CommittedMutation, StoreState } from './types.js';
+import type { CommittedMutation, NormalizeStored, StoreState } from './types.js';
 
 /**
  * Stored objects are immutable: every write stores a new object. Freezing every object before it
@@ -72,6 +72,17 @@ export class MemoryState {
   resourceVersion = 0;
   private tables = new Map<string, ResourceTable>();
 
+  constructor(private readonly normalize?: NormalizeStored) {}
+
+  /** A loaded object is normalized and frozen when first handed out (see load); the check is all a later read pays. */
+  private handOut(resource: string, obj: KubeObject): KubeObject {
+    if (!Object.isFrozen(obj)) {
+      this.normalize?.(resource, obj);
+      deepFreeze(obj);
+    }
+    return obj;
+  }
+
   private table(resource: string): ResourceTable {
     let t = this.tables.get(resource);
     if (!t) this.tables.set(resource, (t = new ResourceTable()));
@@ -80,9 +91,7 @@ export class MemoryState {
 
   get(resource: string, name: string): KubeObject | undefined {
     const obj = this.tables.get(resource)?.byName.get(name);
-    // Frozen when first handed out (see load); the check is all a later read pays.
-    if (obj && !Object.isFrozen(obj)) deepFreeze(obj);
-    return obj;
+    return obj && this.handOut(resource, obj);
   }
 
   /** Objects of every resource. */
@@ -111,7 +120,7 @@ export class MemoryState {
       if (name === undefined) return;
       last = name;
       const obj = t.byName.get(name);
-      if (obj) yield deepFreeze(obj);
+      if (obj) yield this.handOut(resource, obj);
     }
   }
 
@@ -140,8 +149,8 @@ export class MemoryState {
 
   /**
    * Replaces everything with objects read from a data file: each resource's objects sorted by
-   * name, names unique. They are frozen when first handed out, not here: freezing 10,000 objects
-   * would add tens of milliseconds to every start-up.
+   * name, names unique. They are normalized and frozen when first handed out, not here: doing it
+   * for 10,000 objects would add tens of milliseconds to every start-up.
    */
   load(resourceVersion: number, tables: Iterable<[string, KubeObject[]]>): void {
     this.tables.clear();

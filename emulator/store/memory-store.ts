@@ -1,12 +1,13 @@
 /** `--in-memory`: the same store with nothing written anywhere. */
 import { MemoryState } from './memory-state.js';
 import { StoreBase } from './store-base.js';
+import type { StoreOptions } from './types.js';
 
 export class MemoryStore extends StoreBase {
   readonly location = 'in memory';
   readonly notes = [];
-  constructor() {
-    super(new MemoryState());
+  constructor(options: StoreOptions = {}) {
+    super(new MemoryState(options.normalize), options.normalize);
   }
   protected persist(): Promise<void> {
     return Promise.resolve();

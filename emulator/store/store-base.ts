@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../resources/types.js';
 import type { MemoryState } from './memory-state.js';
-import type { CommittedMutation, Mutation, Store, StoreState } from './types.js';
+import type { CommittedMutation, Mutation, NormalizeStored, Store, StoreState } from './types.js';
 
 type Listener = (m: CommittedMutation, before: KubeObject | undefined) => void;
 
@@ -15,7 +15,10 @@ export abstract class StoreBase implements Store {
   /** Chain of durability promises, so listeners hear mutations in order. */
   private delivered: Promise<void> = Promise.resolve();
 
-  protected constructor(protected readonly state: MemoryState) {}
+  protected constructor(
+    protected readonly state: MemoryState,
+    private readonly normalize?: NormalizeStored,
+  ) {}
 
   get resourceVersion(): number {
     return this.state.resourceVersion;
@@ -70,7 +73,12 @@ export abstract class StoreBase implements Store {
       for (const name of Object.keys(objects)) results.push(this.commit({ op: 'delete', resource, name }).durable);
     }
     for (const [resource, objects] of Object.entries(state.resources)) {
-      for (const name of Object.keys(objects).sort()) results.push(this.commit({ op: 'put', resource, object: objects[name] }).durable);
+      for (const name of Object.keys(objects).sort()) {
+        // The caller's snapshot stays the caller's: the store keeps (and freezes) its own copy.
+        const object = structuredClone(objects[name]);
+        this.normalize?.(resource, object);
+        results.push(this.commit({ op: 'put', resource, object }).durable);
+      }
     }
     return { rv: this.state.resourceVersion, durable: Promise.all(results).then(() => undefined) };
   }

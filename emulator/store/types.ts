@@ -15,6 +15,18 @@ export interface StoreState {
   resources: Record<string, Record<string, KubeObject>>;
 }
 
+/**
+ * Brings an object that entered the store without passing through the API (read from a data file,
+ * restored from a snapshot) into the shape the API writes, in place. The real server re-encodes
+ * what etcd holds through its Go types on every read, so an edited `annotations: {}` is never
+ * served; here that happens once per object, when it is first handed out.
+ */
+export type NormalizeStored = (resource: string, obj: KubeObject) => void;
+
+export interface StoreOptions {
+  normalize?: NormalizeStored;
+}
+
 export interface Store {
   /** The current store-wide resourceVersion (etcd's revision). */
   readonly resourceVersion: number;
