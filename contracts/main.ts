@@ -5,6 +5,7 @@
  * Exit codes: 0 all passed (and agreed), 1 a check failed (or responses differed), 2 bad usage,
  * 130 interrupted (after cleaning up).
  */
+import { packageVersion } from '../shipped/files.js';
 import { checkList, selectChecks } from './checks/registry.js';
 import { diffCommand } from './command/diff.js';
 import { listScenarios } from './command/list.js';
@@ -16,7 +17,7 @@ import { verifyCommand } from './command/verify.js';
 import { readContractDocument } from './openapi/document.js';
 import { ResourceSet } from './openapi/resources.js';
 import { loadDivergences } from './runner/divergences.js';
-import { checkResources, defaultScenarioDir, loadScenarios, selectScenarios } from './runner/scenarios.js';
+import { checkResources, loadScenarios, selectScenarios } from './runner/scenarios.js';
 import type { Profile } from './runner/types.js';
 
 export type { Io } from './command/session.js';
@@ -34,6 +35,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   const { values, command } = parsed;
+  if (values.version) {
+    io.stdout(`apoxy-contracts ${packageVersion()}\n`);
+    return 0;
+  }
   if (values['list-checks']) {
     io.stdout(checkList());
     return 0;
@@ -59,7 +64,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       throw new Usage((e as Error).message);
     }
     const doc = readContractDocument();
-    const all = loadScenarios([values.scenarios ?? defaultScenarioDir()]);
+    const all = loadScenarios(values.scenarios ? [values.scenarios] : undefined);
     checkResources(all, ResourceSet.for(doc));
     const picked = selectScenarios(all, listOption(values.only));
     if (values.list) {

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createEmulator } from './emulator.js';
+import { checkOptions, EmulatorOptionsError, type OptionNames } from './check-options.js';
+import type { EmulatorOptions } from './options.js';
 import type { Profile } from './resources/types.js';
 import { compactDataFile, DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
@@ -20,6 +22,8 @@ import { DASHBOARD_PATH } from './http/dashboard.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './cli/admin-commands.js';
 import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './cli/harness-flags.js';
 import { usageError } from './cli/usage-error.js';
+import { followNpmWrapper } from './cli/npm-wrapper.js';
+import { packageVersion } from '../shipped/files.js';
 
 const USAGE = `Usage: apoxy-emulator <command> [options]
 
@@ -27,7 +31,8 @@ Commands:
   serve              Serve the emulated Apoxy Core API (core.apoxy.dev Backend, v1alpha2 and v1alpha)
   kubeconfig         Print a kubeconfig for a running emulator (kubectl, client-go, client-node)
   compact            Fold a stopped emulator's journal into its data file
-${ADMIN_USAGE}
+${ADMIN_USAGE}  --version          Print the version
+
 Options for serve:
   --port <n>         Port to listen on (default 8080; 0 picks a free port)
   --host <addr>      Address to bind (default 127.0.0.1)
@@ -94,7 +99,6 @@ function parseServe(argv: string[]) {
   });
   if (positionals.length) throw usageError(`unexpected argument: ${positionals[0]}`);
   if (!/^\d+$/.test(values.port!) || Number(values.port) > 65535) throw usageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(values.port)}`);
-  if (values.profile !== 'apoxy' && values.profile !== 'documented') throw usageError(`--profile must be apoxy or documented, got ${JSON.stringify(values.profile)}`);
   if (values['in-memory'] && values.data) throw usageError('--data and --in-memory cannot be used together');
   if (!values.cert !== !values.key) throw usageError('--cert and --key must be given together');
   if (values.tls && values.cert) throw usageError('--tls makes its own certificate; do not combine it with --cert/--key');
@@ -126,6 +130,20 @@ function parseServe(argv: string[]) {
   };
 }
 
+/** The options' names in messages, as given on the command line. */
+function flagNames(argv: string[]): OptionNames {
+  const valueOf = (flag: string) => {
+    const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    return i < 0 ? '' : argv[i].includes('=') ? argv[i].slice(flag.length + 1) : argv[i + 1];
+  };
+  return {
+    dataFile: '--data', profile: '--profile', seed: '--seed', apiKey: '--api-key', tls: '--tls',
+    'tls.cert': `--cert ${valueOf('--cert')}`, 'tls.key': `--key ${valueOf('--key')}`,
+    fixedClock: '--clock', randomSeed: '--random-seed', faults: `--faults ${valueOf('--faults')}`, simulateReady: '--simulate-ready',
+    allowedHosts: '--allowed-hosts', corsAllowedOrigins: '--cors-allowed-origins',
+  };
+}
+
 async function serve(argv: string[]): Promise<void> {
   const opts = parseServe(argv);
   if (opts.help) {
@@ -139,8 +157,17 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`apoxy-emulator: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const start = () =>
-    createEmulator({ dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, allowedHosts: opts.allowedHosts, corsAllowedOrigins: opts.corsAllowedOrigins, tls, ui: opts.ui, ...opts.harness });
+  const options: EmulatorOptions = {
+    dataFile: opts.dataFile, profile: opts.profile, seed: opts.seed, apiKey: opts.apiKey, allowedHosts: opts.allowedHosts,
+    corsAllowedOrigins: opts.corsAllowedOrigins, tls, ui: opts.ui, ...opts.harness,
+  };
+  // createEmulator() checks the options too; checking here first gives the flags' names and exit 2.
+  try {
+    checkOptions(options, flagNames(argv));
+  } catch (e) {
+    throw e instanceof EmulatorOptionsError ? usageError(e.message) : e;
+  }
+  const start = () => createEmulator(options);
   let emulator;
   try {
     try {
@@ -197,6 +224,8 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Under `npx apoxy-emulator serve &`, `kill $!` ends npm's wrapper: follow it (cli/npm-wrapper.ts).
+  followNpmWrapper(() => void stop('the npm process that started it exited'));
 }
 
 /** `apoxy-emulator compact`: the journal of a stopped emulator folded into its data file. */
@@ -261,6 +290,10 @@ function printKubeconfig(argv: string[]): void {
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
+    if (command === '--version' || command === 'version') {
+      process.stdout.write(`apoxy-emulator ${packageVersion()}\n`);
+      return;
+    }
     if (!command || command === '-h' || command === '--help' || command === 'help') {
       process.stdout.write(USAGE);
       if (!command) process.exitCode = 2;
@@ -284,4 +317,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv.slice(2));
+// Not awaited at the top level, so that the single-file executable's bundle (CommonJS, which
+// has no top-level await) can include this module; a rejection still ends the process with its
+// stack trace, as an uncaught error would.
+void main(process.argv.slice(2));

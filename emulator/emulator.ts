@@ -5,9 +5,8 @@
  * test harnesses and for the CLI alike. This is the only file that knows every part.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
@@ -30,6 +29,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { RequestLog, requestLogging } from './http/request-log.js';
 import type { EmulatorContext } from './context.js';
 import type { EmulatorOptions } from './options.js';
+import { checkOptions } from './check-options.js';
 import { resources } from './resources/index.js';
 import { storageVersion, type Profile, type ResourceDefinition } from './resources/types.js';
 import { openStore, type NormalizeStored, type Store } from './store/index.js';
@@ -44,7 +44,11 @@ import { simulateReady, type ReadySimulator } from './simulate/ready.js';
 import type { StoreState } from './store/types.js';
 
 export interface Emulator {
-  readonly app: Express;
+  /**
+   * The request handler (an Express app), for supertest or your own `http.createServer`. Typed
+   * as Node's RequestListener so that the package's types need no @types/express.
+   */
+  readonly app: RequestListener;
   readonly store: Store;
   readonly profile: Profile;
   readonly doc: ApiDocument;
@@ -119,6 +123,7 @@ export function createEmulator(options: EmulatorOptions = {}): Promise<Emulator>
 
 /** An emulator of any described API; createEmulator() is this with the shipped one. */
 export async function emulate(api: ServedApi, options: EmulatorOptions = {}): Promise<Emulator> {
+  checkOptions(options); // the same checks, and messages, as the CLI's
   const store = await openStore(options.dataFile, { normalize: normalizeStored(api) });
   try {
     return await assemble(options, api, store);

@@ -9,6 +9,14 @@ import type { ApiDocument } from './openapi/document.js';
 import type { ResourceRegistry } from './machinery/registry.js';
 import { isStatusError, type StatusBody } from './machinery/status.js';
 import type { KubeObject } from './resources/types.js';
+import { listShipped, readShipped } from '../shipped/files.js';
+
+/** The example manifests the package ships (`apoxy-emulator seed --example`): fixtures/valid. */
+export const EXAMPLES = 'fixtures/valid';
+
+export function exampleManifests(): string[] {
+  return listShipped(EXAMPLES, ['.yaml', '.yml', '.json']).map((f) => readShipped(`${EXAMPLES}/${f}`));
+}
 
 export interface SeedResult {
   name: string;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { parse, stringify } from 'yaml';
 import { describeApi, emulate, type Emulator } from '../emulator/emulator.js';
-import { findDocumentFile } from '../emulator/openapi/document.js';
+import { readShipped } from '../shipped/files.js';
 import { fieldError, type FieldError } from '../emulator/machinery/field-errors.js';
 import { shortHumanDuration } from '../emulator/machinery/human-duration.js';
 import { resources } from '../emulator/resources/index.js';
@@ -136,7 +136,7 @@ const listening = async () => (url ??= await emulator.listen(0));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'apoxy-gadget-'));
-  const doc = parse(readFileSync(findDocumentFile(), 'utf8'));
+  const doc = parse(readShipped('openapi.yaml'));
   doc.paths = { ...doc.paths, ...gadgetPaths(doc.paths) };
   doc.components.schemas = { ...doc.components.schemas, ...SCHEMAS };
   const file = join(dir, 'openapi.yaml');

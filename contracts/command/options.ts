@@ -36,7 +36,10 @@ lists and Delete All carry that label selector; everything is deleted at the end
   --scenarios <dir>           Read scenarios from this folder instead of the built-in ones
   --checks <name,...>         Apply only these checks (default all; see --list-checks)
   --exclude-checks <name,...> Apply all checks but these ('all': none, e.g. to only record)
-  --known-divergences <file>  Report the failures and differences listed there as known
+  --known-divergences <file|name>
+                              Report the failures and differences listed there as known; a
+                              list the package ships, by name: apoxy-server (the real Apoxy
+                              API server)
   --junit <file>              Write a JUnit XML report
   --json <file>               Write the full report (every request and response) as JSON
   --timeout <ms>              Per-request timeout (default 5000)
@@ -46,6 +49,7 @@ lists and Delete All carry that label selector; everything is deleted at the end
   --list                      Print the scenarios and every request they would send; send nothing
   --list-checks               Print the checks, one line each
   -h, --help                  Show this help
+  --version                   Print the version
 `;
 
 /** A mistake on the command line: exit 2. */
@@ -79,6 +83,7 @@ export function parse(argv: string[]) {
       a: { type: 'string' },
       b: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   return { values, command: positionals[0], extra: positionals.slice(1) };

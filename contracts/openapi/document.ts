@@ -6,10 +6,9 @@
  * the emulator among them, so it depends on the document and on nothing the emulator builds
  * from it. contracts/boundary.test.ts fails if any file under contracts/ imports emulator/.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { readShipped, shippedLocation } from '../../shipped/files.js';
 
 export type Schema = Record<string, unknown>;
 
@@ -41,17 +40,6 @@ export interface ContractDocument {
   schemas: Record<string, Schema>;
 }
 
-/** openapi.yaml at the package root: two folders up from this file, three from dist/. */
-export function findOpenApiFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'openapi.yaml');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('openapi.yaml not found beside the apoxy-contracts package');
-}
-
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 /** Follows local `$ref`s (`#/components/responses/NotFound`) to what they name. */
@@ -67,8 +55,10 @@ function resolveRef(raw: Schema, value: unknown): Schema {
   return cur;
 }
 
-export function readContractDocument(file = findOpenApiFile()): ContractDocument {
-  const raw = parse(readFileSync(file, 'utf8')) as Schema;
+/** The package's openapi.yaml, or another document file. */
+export function readContractDocument(path?: string): ContractDocument {
+  const file = path ?? shippedLocation('openapi.yaml');
+  const raw = parse(path ? readFileSync(path, 'utf8') : readShipped('openapi.yaml')) as Schema;
   const operations: ContractOperation[] = [];
   for (const [path, item] of Object.entries((raw.paths ?? {}) as Record<string, Schema>)) {
     for (const method of METHODS) {

@@ -3,9 +3,17 @@
  * a JSON path, a profile), what is observed there and why. A failure an entry covers is
  * reported as "known" instead of failing the run.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { listShipped, readShipped, shippedLocation } from '../../shipped/files.js';
 import type { Failure, Profile } from './types.js';
+
+/** The lists the package ships, usable by name: `--known-divergences apoxy-server`. */
+export const BUILT_IN_DIVERGENCES = 'contracts/known-divergences';
+
+export function builtInDivergenceNames(): string[] {
+  return listShipped(BUILT_IN_DIVERGENCES, ['.yaml']).map((f) => f.replace(/\.yaml$/, ''));
+}
 
 export interface Divergence {
   scenario: string;
@@ -22,8 +30,18 @@ export interface DivergenceFile {
   divergences: Divergence[];
 }
 
-export function loadDivergences(file: string): DivergenceFile {
-  const d = parse(readFileSync(file, 'utf8')) as DivergenceFile;
+/** A file, or the name of a built-in list (a file of that name in the working folder wins). */
+export function loadDivergences(fileOrName: string): DivergenceFile {
+  let file = fileOrName;
+  let text: string;
+  if (existsSync(fileOrName)) text = readFileSync(fileOrName, 'utf8');
+  else if (builtInDivergenceNames().includes(fileOrName)) {
+    file = shippedLocation(`${BUILT_IN_DIVERGENCES}/${fileOrName}.yaml`);
+    text = readShipped(`${BUILT_IN_DIVERGENCES}/${fileOrName}.yaml`);
+  } else {
+    throw new Error(`--known-divergences ${fileOrName}: no such file, and no built-in list of that name (built in: ${builtInDivergenceNames().join(', ')})`);
+  }
+  const d = parse(text) as DivergenceFile;
   if (!d || !Array.isArray(d.divergences)) throw new Error(`${file}: expected a "divergences:" list`);
   for (const [i, e] of d.divergences.entries()) {
     if (!e.scenario || !e.observed || !e.reason) throw new Error(`${file}: divergence ${i + 1} needs scenario, observed and reason`);

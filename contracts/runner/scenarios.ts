@@ -1,21 +1,20 @@
 /** Reads scenario files (YAML, one scenario per file) and checks their shape up front. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { listShipped, readShipped, shippedLocation } from '../../shipped/files.js';
 import { versionOf, type ResourceSet } from '../openapi/resources.js';
 import { versionsUsed } from './template.js';
 import type { Scenario, Step } from './types.js';
 
-/** contracts/scenarios beside the sources (or beside dist/contracts when compiled). */
-export function defaultScenarioDir(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  for (const candidate of [join(here, '../scenarios'), join(here, '../../../contracts/scenarios')]) {
-    try {
-      if (statSync(candidate).isDirectory()) return candidate;
-    } catch { /* try the next */ }
-  }
-  throw new Error('contracts/scenarios not found');
+/** The built-in scenarios: contracts/scenarios in the package (or the executable's assets). */
+export const BUILT_IN_SCENARIOS = 'contracts/scenarios';
+
+/** Each scenario file's location and text, from folders on disk or, by default, the built-in ones. */
+function scenarioTexts(dirs: string[] | undefined): { file: string; text: string }[] {
+  const yaml = (f: string) => /\.ya?ml$/.test(f);
+  if (!dirs) return listShipped(BUILT_IN_SCENARIOS, ['.yaml', '.yml']).map((f) => ({ file: shippedLocation(`${BUILT_IN_SCENARIOS}/${f}`), text: readShipped(`${BUILT_IN_SCENARIOS}/${f}`) }));
+  return dirs.flatMap((dir) => readdirSync(dir).filter(yaml).sort().map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })));
 }
 
 function checkStep(s: Step, where: string) {
@@ -29,18 +28,16 @@ function checkStep(s: Step, where: string) {
   }
 }
 
-export function loadScenarios(dirs: string[] = [defaultScenarioDir()]): Scenario[] {
+/** The scenarios of these folders, or the built-in ones. */
+export function loadScenarios(dirs?: string[]): Scenario[] {
   const out: Scenario[] = [];
-  for (const dir of dirs) {
-    for (const f of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-      const file = join(dir, f);
-      const s = parse(readFileSync(file, 'utf8')) as Scenario;
-      if (!s?.id || !s.title || !Array.isArray(s.steps)) throw new Error(`${file}: a scenario needs id, title and steps`);
-      s.tags ??= [];
-      s.steps.forEach((st) => checkStep(st, file));
-      if (out.some((o) => o.id === s.id)) throw new Error(`${file}: duplicate scenario id ${s.id}`);
-      out.push({ ...s, file });
-    }
+  for (const { file, text } of scenarioTexts(dirs)) {
+    const s = parse(text) as Scenario;
+    if (!s?.id || !s.title || !Array.isArray(s.steps)) throw new Error(`${file}: a scenario needs id, title and steps`);
+    s.tags ??= [];
+    s.steps.forEach((st) => checkStep(st, file));
+    if (out.some((o) => o.id === s.id)) throw new Error(`${file}: duplicate scenario id ${s.id}`);
+    out.push({ ...s, file });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdminClient, AdminError } from '../admin-client.js';
-import { manifestFiles } from '../seed.js';
+import { exampleManifests, manifestFiles } from '../seed.js';
 import type { StoreState } from '../store/types.js';
 import { usageError } from './usage-error.js';
 
@@ -14,6 +14,7 @@ export const TARGET_ENV = 'APOXY_EMULATOR_URL';
 export const ADMIN_COMMANDS = new Set(['seed', 'reset', 'snapshot']);
 
 export const ADMIN_USAGE = `  seed <path>...     Create or update objects from manifest files or folders in a running emulator
+  seed --example     The same with the example Backends the package ships (fixtures/valid)
   reset              Empty a running emulator's store (resourceVersions keep increasing)
   snapshot           Print a running emulator's whole state as JSON (--output <file> to save it,
                      --restore <file> to load one back)
@@ -31,8 +32,10 @@ export async function adminCommand(command: string, argv: string[], apiKeyEnv?: 
       'api-key': { type: 'string' },
       output: { type: 'string', short: 'o' },
       restore: { type: 'string' },
+      example: { type: 'boolean' },
     },
   });
+  if (values.example && command !== 'seed') throw usageError('--example belongs to the seed command');
   if (command !== 'snapshot' && (values.output || values.restore)) throw usageError(`--output and --restore belong to the snapshot command`);
   if (values.output && values.restore) throw usageError('--output and --restore cannot be used together');
   const target = values.target ?? process.env[TARGET_ENV] ?? 'http://127.0.0.1:8080';
@@ -46,13 +49,15 @@ export async function adminCommand(command: string, argv: string[], apiKeyEnv?: 
       return 0;
     }
     if (command === 'seed') {
-      if (!positionals.length) throw usageError('seed needs at least one manifest file or folder');
-      let text: string;
+      if (!positionals.length && !values.example) throw usageError('seed needs at least one manifest file or folder, or --example');
+      let texts: string[];
       try {
-        text = manifestFiles(positionals).map((f) => readFileSync(f, 'utf8')).join('\n---\n');
+        texts = manifestFiles(positionals).map((f) => readFileSync(f, 'utf8'));
       } catch (e) {
         throw usageError((e as Error).message);
       }
+      if (values.example) texts.unshift(...exampleManifests());
+      const text = texts.join('\n---\n');
       const r = await admin.seed(text);
       for (const o of r.results) {
         const line = `${o.outcome} ${o.kind} ${JSON.stringify(o.name)}${o.status ? `: ${o.status.message}` : ''}\n`;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Emulator } from '../emulator.js';
 import type { EmulatorOptions } from '../options.js';
 import { parseFaultText } from '../faults/rules.js';
-import { durationMs, parseClockFlag } from '../simulate/clock.js';
+import { parseClockFlag } from '../simulate/clock.js';
 import { usageError } from './usage-error.js';
 
 export const HARNESS_SERVE_OPTIONS = {
@@ -50,14 +50,8 @@ export function harnessOptions(values: { faults?: string; clock?: string; 'rando
     if (!/^-?\d+$/.test(values['random-seed'])) throw usageError(`--random-seed must be an integer, got ${JSON.stringify(values['random-seed'])}`);
     out.randomSeed = Number(values['random-seed']);
   }
-  if (values['simulate-ready'] !== undefined) {
-    try {
-      durationMs(values['simulate-ready']);
-    } catch (e) {
-      throw usageError(`--simulate-ready: ${(e as Error).message}`);
-    }
-    out.simulateReady = values['simulate-ready'];
-  }
+  // Checked with every other option by check-options.ts, as createEmulator() checks it.
+  if (values['simulate-ready'] !== undefined) out.simulateReady = values['simulate-ready'];
   return out;
 }
 

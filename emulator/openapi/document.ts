@@ -3,9 +3,8 @@
  * operations (path, method, x-kubernetes-action, parameters, request content types, response
  * codes) and its component schemas.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { readShipped, shippedLocation } from '../../shipped/files.js';
 import { parseYamlCached } from './parse-cache.js';
 import type { OpenAPIV3 } from 'openapi-types';
 
@@ -45,17 +44,6 @@ export interface ApiDocument {
   schemaKeyForKind(gvk: GroupVersionKind): string;
 }
 
-/** openapi.yaml sits at the package root: two levels up from the sources, three from dist/. */
-export function findDocumentFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'openapi.yaml');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('openapi.yaml not found beside the apoxy-emulator package');
-}
-
 function deref<T>(doc: OpenAPIV3.Document, obj: T | OpenAPIV3.ReferenceObject): T {
   let cur: unknown = obj;
   while (cur && typeof cur === 'object' && '$ref' in (cur as object)) {
@@ -69,8 +57,10 @@ function deref<T>(doc: OpenAPIV3.Document, obj: T | OpenAPIV3.ReferenceObject): 
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-export function loadDocument(file = findDocumentFile()): ApiDocument {
-  const raw = parseYamlCached(file) as OpenAPIV3.Document;
+/** Reads a document: the package's own openapi.yaml, or another file (a test's scratch API). */
+export function loadDocument(path?: string): ApiDocument {
+  const file = path ?? shippedLocation('openapi.yaml');
+  const raw = parseYamlCached(path ? readFileSync(path, 'utf8') : readShipped('openapi.yaml')) as OpenAPIV3.Document;
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(raw.paths ?? {})) {
     if (!item) continue;

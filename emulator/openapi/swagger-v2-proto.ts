@@ -4,20 +4,17 @@
  * numbers); protobufjs encodes it. As in gnostic's compiler, every free-form JSON value
  * (`default`, `enum` entries, `x-*` extensions) is carried as YAML text in an `Any`.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { stringify as toYaml } from 'yaml';
-import { findDocumentFile } from './document.js';
+import { readShipped } from '../../shipped/files.js';
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** proto/openapi_v2.proto sits beside openapi.yaml at the package root. */
+/** proto/openapi_v2.proto, shipped beside openapi.yaml. */
 function loadDocumentType(): protobuf.Type {
-  const file = join(dirname(findDocumentFile()), 'proto', 'openapi_v2.proto');
-  return protobuf.parse(readFileSync(file, 'utf8'), { keepCase: true }).root.lookupType('openapi.v2.Document');
+  return protobuf.parse(readShipped('proto/openapi_v2.proto'), { keepCase: true }).root.lookupType('openapi.v2.Document');
 }
 
 const anyOf = (v: unknown) => ({ yaml: toYaml(v) });
