@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['emulator/**/*.test.ts', 'contracts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // One folder per run for the packed package, which test/packed.ts makes once when first asked.
+    globalSetup: ['./test/packed.global-setup.ts'],
     // Real processes and real ports: keep the machine's two cores for the servers under test.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2 } },

@@ -8,6 +8,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { EmulatorOptions } from './options.js';
 import { normalizeConfig } from './faults/rules.js';
+import { DEFAULT_LIMITS } from './http/limits.js';
+import { parseAllowedHosts } from './http/host-check.js';
+import { compileCorsOrigins } from './http/cross-origin.js';
 import { durationMs, parseRfc3339 } from './simulate/clock.js';
 
 /** A bad option: `option` is its key in EmulatorOptions, the message names it as the caller does. */
@@ -45,7 +48,17 @@ function pemProblem(text: unknown, what: 'certificate' | 'key'): string | undefi
   }
 }
 
-const LIMIT_KEYS = ['maxHeaderBytes', 'headersTimeoutMs', 'requestTimeoutMs', 'maxWatches'];
+const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS);
+
+/** The message of what a parser throws (its messages name the option as given), or undefined. */
+function thrown(parse: () => unknown): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
 
 const CHECKS: Record<keyof EmulatorOptions, Check> = {
   dataFile: nonEmptyString('dataFile'),

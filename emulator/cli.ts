@@ -19,7 +19,7 @@ import { readTlsFiles, type TlsOption } from './http/tls.js';
 import { ManifestError } from './seed.js';
 import { kubeconfig } from './kubeconfig.js';
 import { DASHBOARD_PATH } from './http/dashboard.js';
-import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand } from './cli/admin-commands.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, adminCommand, TARGET_ENV } from './cli/admin-commands.js';
 import { HARNESS_SERVE_OPTIONS, HARNESS_SERVE_USAGE, harnessOptions, harnessStartupNote } from './cli/harness-flags.js';
 import { usageError } from './cli/usage-error.js';
 import { followNpmWrapper } from './cli/npm-wrapper.js';
@@ -64,7 +64,8 @@ Options for compact:
   --data <file>      The data file (default .data/backends.json); refused while an emulator uses it
 
 Options for kubeconfig:
-  --server <url>     The emulator's URL (default http://127.0.0.1:8080); https skips TLS verification
+  --server <url>     The emulator's URL (default $APOXY_EMULATOR_URL or http://127.0.0.1:8080);
+                     https skips TLS verification
   --token <key>      Bearer token (the emulator's --api-key; default: $APOXY_EMULATOR_API_KEY)
   --name <name>      Cluster, user and context name (default apoxy-emulator)
 `;
@@ -267,7 +268,7 @@ function printKubeconfig(argv: string[]): void {
     allowPositionals: true,
     strict: true,
     options: {
-      server: { type: 'string', default: 'http://127.0.0.1:8080' },
+      server: { type: 'string' },
       token: { type: 'string' },
       name: { type: 'string', default: 'apoxy-emulator' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -280,7 +281,7 @@ function printKubeconfig(argv: string[]): void {
   if (positionals.length) throw usageError(`unexpected argument: ${positionals[0]}`);
   let text: string;
   try {
-    text = kubeconfig({ server: values.server!, name: values.name, token: values.token || process.env[API_KEY_ENV] || undefined });
+    text = kubeconfig({ server: values.server ?? process.env[TARGET_ENV] ?? 'http://127.0.0.1:8080', name: values.name, token: values.token || process.env[API_KEY_ENV] || undefined });
   } catch (e) {
     throw usageError((e as Error).message);
   }

@@ -6,4 +6,4 @@ export type { Profile, KubeObject, ResourceDefinition } from './resources/types.
 export type { StatusBody } from './machinery/status.js';
 export type { SeedResult } from './seed.js';
 export { kubeconfig, type KubeconfigOptions } from './kubeconfig.js';
-export type { TlsOption, TlsPems } from './http/tls.js';
+export type { TlsOption, TlsPems, HttpLimits } from './options.js';

@@ -1,12 +1,32 @@
 /**
  * What a caller of createEmulator() (a test harness, the CLI) can set. A module of its own so
  * that everything reading the options (the context, route modules, the CLI's flag parsing)
- * depends on this description, not on the file that assembles the emulator.
+ * depends on this description, not on the file that assembles the emulator. Part of the
+ * package's public types: it imports nothing from Express.
  */
 import type { FaultConfig, FaultRuleSpec } from './faults/rules.js';
-import type { HttpLimits } from './http/limits.js';
-import type { TlsOption } from './http/tls.js';
 import type { Profile } from './resources/types.js';
+
+/** Header size, slow-client timeouts, concurrent watches (defaults in http/limits.ts). */
+export interface HttpLimits {
+  /** Request line + headers, bytes. */
+  maxHeaderBytes: number;
+  /** Time allowed for the request headers to arrive, ms. */
+  headersTimeoutMs: number;
+  /** Time allowed for the whole request (headers and body) to arrive, ms. */
+  requestTimeoutMs: number;
+  /** Open watch streams at once. */
+  maxWatches: number;
+}
+
+/** PEM certificate (chain) and private key. */
+export interface TlsPems {
+  cert: string;
+  key: string;
+}
+
+/** `self-signed`: a certificate for localhost, 127.0.0.1 and ::1, made at start-up. */
+export type TlsOption = TlsPems | 'self-signed';
 
 export interface EmulatorOptions {
   /** JSON data file; omitted means in memory. */

@@ -33,12 +33,14 @@ export interface StartOptions {
   probe?: string;
   /** Flags for node itself (--cpu-prof ...). */
   nodeArgs?: string[];
+  /** Another executable instead of node (the single-file executable). */
+  command?: string;
 }
 
-/** Starts `node <args>`, waits for its "listening on <url>" line, then for `probe` to answer 200. */
+/** Starts `node <args>` (or, with `command`, another executable), waits for its "listening on <url>" line, then for `probe` to answer 200. */
 export function startProcess(args: string[], o: StartOptions = {}): Promise<Proc> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...args], { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(o.command ?? process.execPath, [...(o.nodeArgs ?? []), ...args], { cwd: ROOT, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

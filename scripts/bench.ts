@@ -18,6 +18,7 @@ import { autocannonLoad, wrkAvailable, wrkLoad, type LoadResult } from './bench-
 import { summarizeProfile, type ProfileSummary } from './bench-profile.js';
 import { contractSuiteCost } from './bench-contracts.js';
 import { foldPause, killMidway, startupComparison } from './bench-storage.js';
+import { startupRows } from './bench-startup.js';
 
 const { values } = parseArgs({
   options: {
@@ -277,6 +278,9 @@ async function main(): Promise<void> {
     rows.push({ name: 'contract suite: run, every scenario (best of 3)', value: `${fmt(c.runMs)} ms` });
     rows.push({ name: 'contract suite: record / run', value: `${fmt(c.recordMs / c.runMs, 2)} (load ${load1()})`, target: '≤ 1.25' });
     rows.push({ name: 'contract suite: verify / run', value: `${fmt(c.verifyMs / c.runMs, 2)} (load ${load1()})`, target: '≤ 1.25' });
+
+    // --- Start-up: node bin/, without the parse cache, the single-file executable ------------
+    rows.push(...(await startupRows()));
 
     // --- Watch delivery ---------------------------------------------------------------------
     const watchFile = join(dir, 'watch.json');

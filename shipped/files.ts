@@ -1,6 +1,6 @@
 /**
  * The files the package ships beside its code: openapi.yaml, proto/, fixtures/, the contract
- * scenarios and known divergences, package.json. In the npm package (or a clone) they are files
+ * scenarios and known divergences, package.json, the dashboard built into dist/dashboard/. In the npm package (or a clone) they are files
  * under the package folder; in the single-file executable (`npm run build:binary`) they are its
  * SEA assets, with `shipped-files.json` listing their names since assets cannot be listed.
  * Both emulator/ and contracts/ find their files here, so neither needs to know which it is.
@@ -48,6 +48,16 @@ export function readShipped(rel: string): string {
   if (!assets().includes(rel)) throw new Error(`${rel} is not built into this executable`);
   return getAsset(rel, 'utf8');
 }
+
+/** The bytes of a shipped file (the dashboard's built files). */
+export function readShippedBytes(rel: string): Buffer {
+  if (!inExecutable) return readFileSync(join(packageRoot()!, rel));
+  if (!assets().includes(rel)) throw new Error(`${rel} is not built into this executable`);
+  return Buffer.from(getAsset(rel));
+}
+
+/** Whether the code runs inside the single-file executable (its files are assets, not on disk). */
+export const runsAsExecutable = (): boolean => inExecutable;
 
 /** The names of the files directly in a shipped folder whose names end with one of `extensions`, sorted. */
 export function listShipped(folder: string, extensions: string[]): string[] {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { importCycles, importGraph, sourceFiles } from './imports.js';
 
-const graph = importGraph([...sourceFiles('emulator'), ...sourceFiles('contracts')]);
+const graph = importGraph([...sourceFiles('emulator'), ...sourceFiles('contracts'), ...sourceFiles('shipped'), ...sourceFiles('binary')]);
 
 /** The imports of files under `from` that lead into any of `into`. */
 function crossing(from: string, into: string[], except: (target: string) => boolean = () => false): string[] {
@@ -38,5 +38,12 @@ describe('dependencies point one way', () => {
     expect(crossing('emulator/resources/', [...above, 'emulator/store/'])).toEqual([]);
     expect(crossing('emulator/openapi/', [...above, 'emulator/store/'])).toEqual([]);
     expect(crossing('emulator/store/', ['emulator/http/', 'emulator/faults/', 'emulator/simulate/', 'emulator/machinery/', 'emulator/emulator.ts'])).toEqual([]);
+  });
+
+  it("the shipped-files finder imports neither side; only the executable's entry imports both", () => {
+    expect(graph.has('shipped/files.ts')).toBe(true);
+    expect(crossing('shipped/', ['emulator/', 'contracts/', 'binary/'])).toEqual([]);
+    expect(crossing('emulator/', ['binary/', 'contracts/'])).toEqual([]);
+    expect(crossing('contracts/', ['binary/', 'emulator/'])).toEqual([]);
   });
 });

@@ -58,3 +58,23 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ c
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs any apoxy-emulator executable (an installed bin, the single-file executable) with these
+ * arguments until it prints where it listens; stop() sends SIGTERM and resolves with the exit code.
+ */
+export function startServing(command: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve({ url: m[1], stop: () => (child.kill('SIGTERM'), exited) });
+    });
+    exited.then(() => reject(new Error(`${command} exited: ${err}`)));
+  });
+}

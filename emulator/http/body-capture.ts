@@ -10,7 +10,14 @@
  * arena has written over since is reported as evicted. No header is kept here: secrets
  * (Authorization, X-Apoxy-API-Key) never reach the log.
  */
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+
+/**
+ * What is used of Express's request and response, described here rather than imported: the
+ * request log's types are part of the package's public types, which need no @types/express.
+ */
+type Request = { body?: unknown; get(name: string): string | undefined };
+type Response = ServerResponse & { locals: Record<string, unknown> };
 
 /** A body as the log shows it: UTF-8 text, or base64 when it is not text (protobuf). */
 export interface LoggedBody {

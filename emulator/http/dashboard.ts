@@ -8,10 +8,10 @@
  * headers keep the page to its own origin: every script, style and connection from this server
  * only, and no other site may frame it.
  */
-import { dirname, join } from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { extname, join } from 'node:path';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { EmulatorContext } from '../context.js';
-import { findDocumentFile } from '../openapi/document.js';
+import { isShipped, packageRoot, readShippedBytes, runsAsExecutable } from '../../shipped/files.js';
 import { errors, StatusError } from '../machinery/status.js';
 import { ADMIN_PREFIX } from '../shared-names.js';
 import { sendError } from './respond.js';
@@ -20,9 +20,18 @@ import { sendError } from './respond.js';
 export const DASHBOARD_PATH = `${ADMIN_PREFIX}/ui/`;
 
 /** The built files: `dist/dashboard/` at the package root (beside openapi.yaml). */
-export function dashboardAssetsDir(): string {
-  return join(dirname(findDocumentFile()), 'dist', 'dashboard');
-}
+export const DASHBOARD_FILES = 'dist/dashboard';
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
+
+/** In the single-file executable the built files are its assets: served from there, with an ETag as express.static does. */
+const fromAssets: RequestHandler = (req, res, next) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+  const rel = `${DASHBOARD_FILES}/${req.path === '/' ? 'index.html' : req.path.slice(1)}`;
+  if (rel.includes('..') || !isShipped(rel)) return next();
+  res.type(TYPES[extname(rel)] ?? 'application/octet-stream');
+  res.send(readShippedBytes(rel));
+};
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -45,7 +54,7 @@ export function dashboardRoutes(app: express.Express, _ctx: EmulatorContext): vo
     if (req.originalUrl === mount || req.originalUrl.startsWith(mount + '?')) return res.redirect(308, DASHBOARD_PATH + req.originalUrl.slice(mount.length));
     next();
   });
-  router.use(express.static(dashboardAssetsDir(), { index: 'index.html', redirect: false, dotfiles: 'ignore' }));
+  router.use(runsAsExecutable() ? fromAssets : express.static(join(packageRoot()!, DASHBOARD_FILES), { index: 'index.html', redirect: false, dotfiles: 'ignore' }));
   router.get('/', (_req: Request, res: Response) =>
     sendError(res, new StatusError(503, 'ServiceUnavailable', 'the dashboard is not built: run `npm run build` in the apoxy-emulator package', {})),
   );

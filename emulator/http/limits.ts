@@ -19,17 +19,10 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Express } from 'express';
 import { errors, StatusError } from '../machinery/status.js';
+import type { HttpLimits } from '../options.js';
 
-export interface HttpLimits {
-  /** Request line + headers, bytes. */
-  maxHeaderBytes: number;
-  /** Time allowed for the request headers to arrive, ms. */
-  headersTimeoutMs: number;
-  /** Time allowed for the whole request (headers and body) to arrive, ms. */
-  requestTimeoutMs: number;
-  /** Open watch streams at once. */
-  maxWatches: number;
-}
+// Declared with the other options (the package's public types import no Express).
+export type { HttpLimits } from '../options.js';
 
 export const DEFAULT_LIMITS: HttpLimits = {
   maxHeaderBytes: 1 << 20,

@@ -1,12 +1,11 @@
 /**
  * The recent-request log test harnesses read through `GET /_emulator/requests`: a bounded ring
- * buffer, and the middleware that records every request once its response is over.
+ * buffer (request-logging.ts is the middleware that fills it). Part of the package's public
+ * types (`emulator.requests`), so it imports nothing from Express.
  */
 import { parse as parseQueryString } from 'node:querystring';
-import type { NextFunction, Request, Response } from 'express';
-import type { MiddlewareModule } from '../context.js';
-import { ADMIN_PREFIX, FIRED_FAULTS } from '../shared-names.js';
-import { BodyArena, Interned, keepBodies, loggedBody, MAX_ARENA_BYTES, tapResponse, type KeptBody, type LoggedBody } from './body-capture.js';
+import { ADMIN_PREFIX } from '../shared-names.js';
+import { BodyArena, Interned, loggedBody, MAX_ARENA_BYTES, type KeptBody, type LoggedBody } from './body-capture.js';
 
 export interface RequestRecord {
   /** Rises by one per request, across clears: `after=<id>` reads only what came since. */
@@ -45,7 +44,7 @@ export interface RequestFilter {
  * What is kept per request: the raw query string and the arrival instant. Parsing and formatting
  * them waits until someone reads the log, so that logging costs the hot path almost nothing.
  */
-interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time' | 'requestBody' | 'responseBody'> {
+export interface LoggedRequest extends Omit<RequestRecord, 'query' | 'time' | 'requestBody' | 'responseBody'> {
   rawQuery: string;
   /** Arrival, ms since the epoch by the emulator's clock. */
   at: number;
@@ -113,38 +112,4 @@ export class RequestLog {
     if (withBodies && e.responseBody) r.responseBody = loggedBody(this.bodies, e.responseBody);
     return r;
   }
-}
-
-/** Mounted first: records every request once its response is over (watches included). */
-export function requestLogging(log: RequestLog, clockMs: () => number): MiddlewareModule {
-  return () =>
-    (req: Request, res: Response, next: NextFunction) => {
-      const started = performance.now();
-      const at = clockMs();
-      // Read now: routers rewrite req.url while they handle the request.
-      const url = req.url;
-      const limit = log.bodyBytes;
-      if (limit > 0) tapResponse(res, limit);
-      // `on`, not `once`: a response closes once, and once() costs a bound wrapper per request.
-      res.on('close', () => {
-        const q = url.indexOf('?');
-        const [requestBody, responseBody] = limit > 0 ? keepBodies(req, res, log.bodies, limit, log.contentTypes) : [undefined, undefined];
-        const rec: LoggedRequest = {
-          id: 0, // set by the log
-          method: req.method,
-          path: q === -1 ? url : url.slice(0, q),
-          rawQuery: q === -1 ? '' : url.slice(q + 1),
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-          at,
-          userAgent: log.userAgents.get(req.get('user-agent')),
-          requestBody,
-          responseBody,
-        };
-        const fired = res.locals[FIRED_FAULTS] as string[] | undefined;
-        if (fired?.length) rec.faults = fired;
-        log.add(rec);
-      });
-      next();
-    };
 }

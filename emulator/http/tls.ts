@@ -6,16 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { Express } from 'express';
-import type { HttpLimits } from './limits.js';
+import type { HttpLimits, TlsOption, TlsPems } from '../options.js';
 
-/** PEM certificate (chain) and private key. */
-export interface TlsPems {
-  cert: string;
-  key: string;
-}
-
-/** `self-signed`: a certificate for localhost, 127.0.0.1 and ::1, made at start-up. */
-export type TlsOption = TlsPems | 'self-signed';
+// The option's types live with the other options (the package's public types import no Express).
+export type { TlsOption, TlsPems } from '../options.js';
 
 /** Reads `--cert`/`--key` files; a message naming the file when one cannot be read. */
 export function readTlsFiles(certFile: string, keyFile: string): TlsPems {

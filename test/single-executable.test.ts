@@ -1,0 +1,90 @@
+/**
+ * The single-file executable (`npm run build:binary`, docs/single-executable.md) does what the
+ * npm bins do, from a folder with nothing of the package in it: its files are SEA assets. Built
+ * here when missing or older than the sources (CI builds it first, in .ci/run);
+ * $APOXY_EMULATOR_BIN tests another one.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binaryIsStale, buildBinary, EXECUTABLE } from '../binary/build.js';
+import { startServing } from './cli-process.js';
+
+const run = promisify(execFile);
+const version = (await import('../package.json', { with: { type: 'json' } })).default.version;
+
+let bin: string;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  let built = process.env.APOXY_EMULATOR_BIN;
+  if (!built) {
+    if (binaryIsStale()) await buildBinary();
+    built = EXECUTABLE;
+  }
+  // A copy in an empty folder, with a home of its own: nothing of the package is near it.
+  dir = mkdtempSync(join(tmpdir(), 'apoxy-sea-'));
+  bin = join(dir, 'apoxy-emulator');
+  copyFileSync(built, bin);
+  env = { PATH: process.env.PATH, HOME: dir };
+}, 5 * 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function exec(args: string[]) {
+  try {
+    const r = await run(bin, args, { cwd: dir, env, timeout: 120_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+const serve = (args: string[]) => startServing(bin, ['serve', '--port', '0', '--in-memory', ...args], { cwd: dir, env });
+
+describe('the single-file executable', () => {
+  it('is one file that answers --version and --help for the emulator and the contract suite', async () => {
+    expect((await exec(['--version'])).stdout).toBe(`apoxy-emulator ${version}\n`);
+    expect((await exec(['contracts', '--version'])).stdout).toBe(`apoxy-contracts ${version}\n`);
+    const help = await exec(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('apoxy-emulator contracts --help');
+    expect(help.stdout).toContain('Usage: apoxy-emulator <command> [options]');
+    expect((await exec(['contracts', '--help'])).stdout).toContain('apoxy-contracts run --target <base URL>');
+    expect(readdirSync(dir).filter((f) => f !== '.cache')).toEqual(['apoxy-emulator']);
+  });
+
+  it('serves (its openapi.yaml and proto are inside it), seeds the shipped examples, and passes its own contract suite in both profiles', async () => {
+    for (const profile of ['apoxy', 'documented']) {
+      const emu = await serve(['--profile', profile]);
+      try {
+        const seeded = await exec(['seed', '--example', '--target', emu.url]);
+        expect(seeded.stdout).toMatch(/^8 created, 0 updated, 0 unchanged, 0 failed$/m);
+        const v2 = await fetch(`${emu.url}/openapi/v2`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+        expect(v2.status).toBe(200);
+        expect((await v2.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+        const suite = await exec(['contracts', 'run', '--target', emu.url, '--profile', profile, '--known-divergences', 'apoxy-server']);
+        expect(suite.stdout, suite.stderr).toMatch(/\d+ passed, 0 failed/);
+        expect(suite.code).toBe(0);
+      } finally {
+        expect(await emu.stop()).toBe(0);
+      }
+    }
+  });
+
+  it('serves HTTPS with a self-signed certificate', async () => {
+    const emu = await serve(['--tls']);
+    try {
+      expect(emu.url).toMatch(/^https:/);
+      const suite = await exec(['contracts', 'run', '--target', emu.url, '--insecure', '--only', 'create']);
+      expect(suite.stdout, suite.stderr).toMatch(/[1-9]\d* passed, 0 failed/);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
