@@ -57,6 +57,9 @@ export async function buildBinary(): Promise<{ file: string; bytes: number }> {
     target: 'node20',
     format: 'cjs',
     outfile: bundle,
+    // Prefer a package's ES module build: a UMD build (jsonc-parser's "main") hides its require()s
+    // from the bundler, and the executable's require() reaches only Node's built-in modules.
+    mainFields: ['module', 'main'],
     // A CommonJS bundle has no import.meta: give the modules that read it their file's URL
     // (inside the executable shipped/files.ts reads assets instead, never this).
     define: { 'import.meta.url': '__importMetaUrl' },

@@ -45,7 +45,7 @@ async function exec(args: string[]) {
   }
 }
 
-const serve = (args: string[]) => startServing(bin, ['serve', '--port', '0', '--in-memory', ...args], { cwd: dir, env });
+const serve = (args: string[], storage = ['--in-memory']) => startServing(bin, ['serve', '--port', '0', ...storage, ...args], { cwd: dir, env });
 
 describe('the single-file executable', () => {
   it('is one file that answers --version and --help for the emulator and the contract suite', async () => {
@@ -56,7 +56,7 @@ describe('the single-file executable', () => {
     expect(help.stdout).toContain('apoxy-emulator contracts --help');
     expect(help.stdout).toContain('Usage: apoxy-emulator <command> [options]');
     expect((await exec(['contracts', '--help'])).stdout).toContain('apoxy-contracts run --target <base URL>');
-    expect(readdirSync(dir).filter((f) => f !== '.cache')).toEqual(['apoxy-emulator']);
+    expect(readdirSync(dir).filter((f) => f !== '.cache' && f !== 'data')).toEqual(['apoxy-emulator']);
   });
 
   it('serves (its openapi.yaml and proto are inside it), seeds the shipped examples, and passes its own contract suite in both profiles', async () => {
@@ -74,6 +74,20 @@ describe('the single-file executable', () => {
       } finally {
         expect(await emu.stop()).toBe(0);
       }
+    }
+  });
+
+  it('keeps its data in a file across a restart', async () => {
+    const data = ['--data', join(dir, 'data', 'backends.json')];
+    const first = await serve([], data);
+    const created = await fetch(`${first.url}/apis/core.apoxy.dev/v1alpha2/backends`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'kept' }, spec: {} }) });
+    expect(created.status).toBe(201);
+    expect(await first.stop()).toBe(0);
+    const second = await serve([], data);
+    try {
+      expect((await fetch(`${second.url}/apis/core.apoxy.dev/v1alpha2/backends/kept`)).status).toBe(200);
+    } finally {
+      await second.stop();
     }
   });
 
