@@ -100,7 +100,7 @@ describe('the bins', () => {
       expect(h.code, name).toBe(0);
       expect(h.stdout).toContain('--version');
     }
-  });
+  }, 120_000);
 
   it('serve; seed --example; the contract suite against it, with the shipped known divergences by name', async () => {
     const emu = await serve();
@@ -120,7 +120,7 @@ describe('the bins', () => {
     } finally {
       await emu.stop();
     }
-  });
+  }, 240_000); // a contract run, on a machine that runs other suites at once
 
   it('npx apoxy-emulator serve & … kill $! stops the emulator, not only npm; so does the bin without npx', async () => {
     for (const command of ['npx apoxy-emulator', 'node_modules/.bin/apoxy-emulator']) {
@@ -141,7 +141,7 @@ wait $pid 2>/dev/null || true`;
       }
       expect(stopped, `${command}: still serving at ${url}`).toBe(true);
     }
-  });
+  }, 120_000);
 });
 
 describe('the programmatic API', () => {
@@ -173,7 +173,7 @@ await createEmulator({ profile: 'nope' }).catch((e) => console.log(e.name + ': '
       expect(r.stdout, `${file}: ${r.stderr}`).toBe('201 2026-01-01T00:00:00Z\nEmulatorOptionsError: profile must be apoxy or documented, got "nope"\n');
       expect(r.stderr).not.toMatch(/ExperimentalWarning|Error/);
     }
-  });
+  }, 120_000);
 
   it("its types stand alone: tsc (nodenext, strict, skipLibCheck false) without @types/express, and emulator.app is a real type", async () => {
     expect(existsSync(join(pkg.project, 'node_modules', '@types', 'express'))).toBe(false);
@@ -196,10 +196,10 @@ const t = await startTestEmulator();
 const admin: AdminClient = t.admin;
 void [notANumber, admin, kubeconfig({ server: t.url }), EmulatorOptionsError, useEmulator as unknown as TestEmulator];
 `);
-    const r = await inProject('node', [join(pkg.project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.types.json']);
+    const r = await inProject('node', [join(pkg.project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.types.json'], { timeout: 150_000 });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
-  });
+  }, 180_000);
 
   it('the public declaration files import only dependencies and node: built-ins', () => {
     const deps = new Set(Object.keys(manifest.dependencies));

@@ -57,7 +57,7 @@ describe('the single-file executable', () => {
     expect(help.stdout).toContain('Usage: apoxy-emulator <command> [options]');
     expect((await exec(['contracts', '--help'])).stdout).toContain('apoxy-contracts run --target <base URL>');
     expect(readdirSync(dir).filter((f) => f !== '.cache' && f !== 'data')).toEqual(['apoxy-emulator']);
-  });
+  }, 60_000);
 
   it('serves (its openapi.yaml and proto are inside it), seeds the shipped examples, and passes its own contract suite in both profiles', async () => {
     for (const profile of ['apoxy', 'documented']) {
@@ -75,7 +75,7 @@ describe('the single-file executable', () => {
         expect(await emu.stop()).toBe(0);
       }
     }
-  });
+  }, 240_000); // two contract runs, on a machine that runs other suites at once
 
   it('keeps its data in a file across a restart', async () => {
     const data = ['--data', join(dir, 'data', 'backends.json')];
@@ -89,7 +89,7 @@ describe('the single-file executable', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 60_000);
 
   it('serves HTTPS with a self-signed certificate', async () => {
     const emu = await serve(['--tls']);
@@ -100,5 +100,5 @@ describe('the single-file executable', () => {
     } finally {
       await emu.stop();
     }
-  });
+  }, 120_000);
 });
