@@ -42,6 +42,20 @@ describe('createEmulator() and the CLI validate options with the same code and m
     });
   }
 
+  it('the Host and Origin lists: the same parsers, the same messages', async () => {
+    for (const [flags, options, key] of [
+      [['--cors-allowed-origins', '(unclosed'], { corsAllowedOrigins: ['(unclosed'] }, 'corsAllowedOrigins'],
+      [['--allowed-hosts', 'a b'], { allowedHosts: ['a b'] }, 'allowedHosts'],
+    ] as const) {
+      const e = await refusal(options);
+      expect(e.option).toBe(key);
+      expect(e.message).toContain(key);
+      const cli = await runCli(['serve', '--port', '0', '--in-memory', ...flags]);
+      expect(cli.code).toBe(2);
+      expect(cli.stderr.split('\n')[0]).toBe(`apoxy-emulator: ${e.message.replace(key, flags[0])}`);
+    }
+  });
+
   it('refuses a misspelt tls, a bad certificate, an unknown option and values of the wrong type', async () => {
     expect((await refusal({ tls: 'selfsigned' })).message).toBe('tls must be "self-signed" or { cert, key } (PEM text), got "selfsigned"');
     expect((await refusal({ tls: { cert: 'not a pem', key: 'nor this' } })).message).toMatch(/^tls\.cert is not a PEM certificate/);
