@@ -38,6 +38,9 @@ describe('the code blocks of the documentation', () => {
     const script = prepareShell(code, new Map([[8080, 40001], [8443, 40002]]));
     expect(script).toContain('npx apoxy-emulator serve --port 40002 --tls &\n__ready https://127.0.0.1:40002\ncurl -s http://127.0.0.1:40001/x localhost:40002');
     expect(script).toContain('npx apoxy-emulator serve --port 40001 &  # default\n__ready http://127.0.0.1:40001');
+    // In the foreground it would never end: it goes to the background, on the block's port.
+    expect(prepareShell("npx apoxy-emulator serve --cors-allowed-origins '^x$'   # a comment\n", new Map([[8080, 40003]])))
+      .toContain("npx apoxy-emulator serve --port 40003 --cors-allowed-origins '^x$' &   # a comment\n__ready http://127.0.0.1:40003");
     expect(script).toContain('command curl --fail-with-body');
     expect(startsEmulator(code)).toBe(true);
   });

@@ -76,15 +76,18 @@ export function withPorts(code: string, map: Map<number, number>): string {
   return code.replace(/((?:127\.0\.0\.1|localhost):|--port[ =])(\d{2,5})\b/g, (m, before: string, port: string) => (map.has(Number(port)) ? `${before}${map.get(Number(port))}` : m));
 }
 
+const STARTS_EMULATOR = /apoxy-emulator(\.js)? serve\b|\bnpm start\b/;
+
 /** Whether a block starts an emulator itself (`apoxy-emulator serve`, `npm start`). */
-export const startsEmulator = (code: string) => /apoxy-emulator(\.js)? serve\b|\bnpm start\b/.test(code);
+export const startsEmulator = (code: string) => STARTS_EMULATOR.test(code);
 
 /**
  * A shell block made runnable as a script, the way a person runs it line by line:
  *  - each port it names is a free port of this run (the runner gives the map), and a `serve`
  *    without `--port` (the default, 8080) gets the block's port for 8080;
- *  - a line that starts an emulator in the background (`... serve ... &`) is followed by a wait
- *    until it answers /readyz, as a person waits for its start-up line;
+ *  - a line that starts an emulator (`... serve ...`) runs in the background (one in the
+ *    foreground would never end: a person goes on in another terminal) and is followed by a
+ *    wait until it answers /readyz, as a person waits for its start-up line;
  *  - curl fails on an HTTP error status (`--fail-with-body`), so a request that is refused fails
  *    the example.
  */
@@ -95,9 +98,12 @@ export function prepareShell(code: string, ports: Map<number, number>): string {
     '__ready() { for _ in $(seq 300); do command curl -skf "$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no emulator answered at $1" >&2; return 1; }',
   ];
   const lines = withPorts(code, ports).split('\n').flatMap((written) => {
-    if (!/\bserve\b.*&\s*(#.*)?$/.test(written)) return [written];
+    if (!STARTS_EMULATOR.test(written) || /^\s*#/.test(written)) return [written];
     // Without --port it serves on the default, 8080: that is the block's port for 8080.
-    const line = /--port[ =]\d+/.test(written) ? written : written.replace(/\bserve\b/, `serve --port ${ports.get(8080)}`);
+    let line = /--port[ =]\d+/.test(written) ? written : written.replace(/\bserve\b|\bnpm start\b/, (m) => (m === 'serve' ? `serve --port ${ports.get(8080)}` : `${m} -- --port ${ports.get(8080)}`));
+    // In the foreground it would never end: a person starts it in one terminal and goes on in
+    // another; here it goes to the background, and the block waits until it answers.
+    if (!/&\s*(#.*)?$/.test(line)) line = line.replace(/^(.*?)(\s*#.*)?$/, (_m, cmd: string, comment = '') => `${cmd} &${comment}`);
     const port = /--port[ =](\d+)/.exec(line)![1];
     const scheme = /--tls\b|--cert\b/.test(line) ? 'https' : 'http';
     return [line, `__ready ${scheme}://127.0.0.1:${port}`];
