@@ -12,7 +12,8 @@
  *     a copy of this Node.js binary.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,15 +38,28 @@ function assetFiles(): string[] {
   ];
 }
 
-/** Whether build/sea/apoxy-emulator is missing or older than anything it is built from. */
+/** What the executable is built from: a hash of every file's path and content. */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string): void => {
+    const p = join(ROOT, rel);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p).sort()) walk(`${rel}/${e}`);
+    else hash.update(`${rel}\0`).update(readFileSync(p)).update('\0');
+  };
+  for (const rel of ['emulator', 'contracts', 'shipped', 'binary', 'dashboard', 'scripts/build-dashboard.ts', 'fixtures/valid', 'proto', 'openapi.yaml', 'package.json', 'package-lock.json']) walk(rel);
+  return hash.digest('hex');
+}
+
+const STAMP = `${EXECUTABLE}.sources-sha256`;
+
+/** Whether build/sea/apoxy-emulator is missing or was built from other sources than these. */
 export function binaryIsStale(): boolean {
-  const walk = (p: string): number => (statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((e) => walk(join(p, e)))) : statSync(p).mtimeMs);
-  const newest = Math.max(...['emulator', 'contracts', 'shipped', 'binary', 'dashboard', 'fixtures/valid', 'openapi.yaml', 'package.json', 'proto'].map((p) => walk(join(ROOT, p))));
-  return !existsSync(EXECUTABLE) || statSync(EXECUTABLE).mtimeMs < newest;
+  return !existsSync(EXECUTABLE) || !existsSync(STAMP) || readFileSync(STAMP, 'utf8') !== sourcesHash();
 }
 
 export async function buildBinary(): Promise<{ file: string; bytes: number }> {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`build:binary makes a linux-x64 executable; this is ${process.platform}-${process.arch}`);
+  const sources = sourcesHash();
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   await buildDashboard(); // dist/dashboard/, which the executable carries as assets
@@ -86,6 +100,7 @@ export async function buildBinary(): Promise<{ file: string; bytes: number }> {
   const postject = join(ROOT, 'node_modules/postject/dist/cli.js');
   execFileSync(process.execPath, [postject, EXECUTABLE, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: 'pipe' });
   for (const f of [bundle, blob, config, list]) rmSync(f);
+  writeFileSync(STAMP, sources);
   return { file: EXECUTABLE, bytes: statSync(EXECUTABLE).size };
 }
 

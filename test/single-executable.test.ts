@@ -1,8 +1,8 @@
 /**
  * The single-file executable (`npm run build:binary`, docs/single-executable.md) does what the
  * npm bins do, from a folder with nothing of the package in it: its files are SEA assets. Built
- * here when missing or older than the sources (CI builds it first, in .ci/run);
- * $APOXY_EMULATOR_BIN tests another one.
+ * here when missing or built from other sources (a hash of them is kept beside it; CI builds it
+ * first, in .ci/run); $APOXY_EMULATOR_BIN tests another one.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -68,6 +68,10 @@ describe('the single-file executable', () => {
         const v2 = await fetch(`${emu.url}/openapi/v2`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
         expect(v2.status).toBe(200);
         expect((await v2.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+        const page = await fetch(`${emu.url}/_emulator/ui/`);
+        expect(page.status).toBe(200); // the dashboard's built files are inside it too
+        expect(await page.text()).toContain('app.js');
+        expect((await fetch(`${emu.url}/_emulator/ui/app.js`)).headers.get('content-type')).toMatch(/javascript/);
         const suite = await exec(['contracts', 'run', '--target', emu.url, '--profile', profile, '--known-divergences', 'apoxy-server']);
         expect(suite.stdout, suite.stderr).toMatch(/\d+ passed, 0 failed/);
         expect(suite.code).toBe(0);
