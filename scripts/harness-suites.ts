@@ -3,8 +3,9 @@
  * (go test -json events, pytest's JUnit report), each skipped with a notice when its toolchain is
  * missing, which CI=true turns into a failure.
  */
+import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,14 +85,22 @@ export async function goSuite(root: string): Promise<SuiteResult> {
   return result;
 }
 
-/** The interpreter of .venv, made from harness/python/requirements.txt when missing. */
+/**
+ * The interpreter of .venv, with harness/python/requirements.txt installed. A stamp of the
+ * requirements' hash is written once pip has finished, so a venv whose install was interrupted,
+ * or made from other requirements, is brought in line rather than used half-made.
+ */
 function pythonEnv(root: string, python3: string): string | undefined {
   const venv = join(root, '.venv');
   const py = join(venv, 'bin', 'python');
-  if (!existsSync(py)) {
-    process.stdout.write(`making ${venv} from harness/python/requirements.txt (once)\n`);
-    if (run(python3, ['-m', 'venv', venv], root) !== 0) return undefined;
+  const stamp = join(venv, 'apoxy-requirements.sha256');
+  const wanted = createHash('sha256').update(readFileSync(join(root, 'harness/python/requirements.txt'))).digest('hex');
+  const current = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : undefined;
+  if (current !== wanted) {
+    process.stdout.write(`installing harness/python/requirements.txt into ${venv}${existsSync(py) ? ' (its requirements changed, or their install did not finish)' : ''}\n`);
+    if (!existsSync(py) && run(python3, ['-m', 'venv', venv], root) !== 0) return undefined;
     if (run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'harness/python/requirements.txt'], root) !== 0) return undefined;
+    writeFileSync(stamp, wanted + '\n');
   }
   // The harness itself, as a user installs it (not editable), so its tests test its current files.
   const install = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--no-build-isolation', '--force-reinstall', './harness/python'];
