@@ -1,7 +1,7 @@
 /**
  * JSON paths and matchers of the scenario language: `metadata.labels["a.b/c"]`,
- * `items[0].metadata.name`; a value or a matcher `{exists}`, `{absent}`, `{not}`, `{length}`,
- * `{contains}`, `{matches}`, `{oneOf}`. Expectations, captures, watch events and the comparison
+ * `items[0].metadata.name`; a value or a matcher `{exists}`, `{not}`, `{length}`, `{contains}`,
+ * `{matches}`, `{oneOf}`. Expectations, captures, watch events and the comparison
  * of recordings all speak this one language.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -28,9 +28,11 @@ export function getPath(obj: unknown, path: string): { found: boolean; value: un
   return { found: true, value: cur };
 }
 
-const MATCHER_KEYS = new Set(['exists', 'not', 'length', 'contains', 'matches', 'oneOf', 'absent']);
+/** Every matcher: the fault test proves each one fires (test/contracts-faults.test.ts). */
+export const MATCHERS = ['exists', 'not', 'length', 'contains', 'matches', 'oneOf'] as const;
+const MATCHER_KEYS = new Set<string>(MATCHERS);
 
-function isMatcher(v: unknown): v is Record<string, unknown> {
+export function isMatcher(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => MATCHER_KEYS.has(k));
 }
 
@@ -58,7 +60,6 @@ export function mismatch(actual: { found: boolean; value: unknown }, expected: u
   }
   const m = expected;
   if ('exists' in m && actual.found !== m.exists) return `expected ${m.exists ? 'present' : 'absent'}, got ${show(actual.value)}`;
-  if ('absent' in m && actual.found === !!m.absent) return `expected ${m.absent ? 'absent' : 'present'}, got ${show(actual.value)}`;
   if ('not' in m && actual.found && deepEqual(actual.value, m.not)) return `expected anything but ${JSON.stringify(m.not)}`;
   if ('length' in m) {
     const len = Array.isArray(actual.value) || typeof actual.value === 'string' ? actual.value.length : undefined;
