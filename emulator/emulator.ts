@@ -24,7 +24,7 @@ import { apiKeyAuth } from './http/auth.js';
 import { HostAllowList, hostCheck, parseAllowedHosts } from './http/host-check.js';
 import { compileCorsOrigins, crossOrigin } from './http/cross-origin.js';
 import { projectScope } from './http/project-scope.js';
-import { closeGracefully, createLimitedServer, httpLimits } from './http/limits.js';
+import { closeGracefully, createLimitedServer, httpLimits, trackOpenResponses } from './http/limits.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { RequestLog } from './http/request-log.js';
 import { requestLogging } from './http/request-logging.js';
@@ -231,6 +231,7 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
       hosts.allowBindAddress(host);
       return new Promise((resolve, reject) => {
         const s = tls ? createTlsServer(app, tls, httpLimits(options.limits)) : createLimitedServer(app, httpLimits(options.limits));
+        trackOpenResponses(s);
         s.listen(port, host);
         s.once('error', reject);
         s.once('listening', () => {

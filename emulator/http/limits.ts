@@ -76,19 +76,38 @@ export function createLimitedServer(app: Express, limits: HttpLimits): Server {
   return server;
 }
 
+const openResponses = new WeakMap<Server | HttpsServer, Set<ServerResponse>>();
+
+/**
+ * Remembers the responses in progress, so that closeGracefully can tell the requests already in
+ * flight, not only those that arrive later, that their connection is closing.
+ */
+export function trackOpenResponses(server: Server | HttpsServer): void {
+  const open = new Set<ServerResponse>();
+  openResponses.set(server, open);
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+}
+
 /**
  * Stops serving without cutting off a request in flight. `server.close()` alone waits for
  * keep-alive connections to fall idle, which never happens while clients keep sending on them
- * (a load test, a controller); so every response from now on says `Connection: close`, idle
- * connections are dropped as they appear, and after `graceMs` whatever is left is closed.
+ * (a load test, a controller); so every response not yet begun (in flight now or arriving later)
+ * says `Connection: close`, idle connections are dropped as they appear, and after `graceMs`
+ * whatever is left is closed. Without the header a client would reuse a connection the server
+ * is about to close, and a write sent on it would be lost in the race.
  */
 export function closeGracefully(server: Server | HttpsServer, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     const sweep = setInterval(() => server.closeIdleConnections(), 20);
     const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    const closing = (res: ServerResponse) => {
       if (!res.headersSent) res.setHeader('Connection', 'close');
-    });
+    };
+    openResponses.get(server)?.forEach(closing);
+    server.on('request', (_req: IncomingMessage, res: ServerResponse) => closing(res));
     server.close(() => {
       clearInterval(sweep);
       clearTimeout(deadline);
