@@ -10,6 +10,7 @@ import type { ClockState } from './simulate/clock.js';
 import type { SeedResult } from './seed.js';
 import type { StatusBody } from './machinery/status.js';
 import { ADMIN_PREFIX } from './shared-names.js';
+import type { ResetOptions } from './options.js';
 import type { StoreState } from './store/types.js';
 
 export interface SeedReport {
@@ -60,9 +61,12 @@ export class AdminClient {
     return parsed as T;
   }
 
-  /** Empties the store and the request log; resourceVersions keep increasing. */
-  reset(): Promise<{ resourceVersion: string }> {
-    return this.call('POST', '/reset');
+  /**
+   * Empties the store and the request log, re-seeds the random source, sets a fixed clock back to
+   * its start; resourceVersions keep increasing unless `restartResourceVersion` (ResetOptions).
+   */
+  reset(options: ResetOptions = {}): Promise<{ resourceVersion: string }> {
+    return this.call('POST', options.restartResourceVersion ? '/reset?restartResourceVersion=true' : '/reset');
   }
   /** Manifests as YAML/JSON text (multi-document) or as objects. */
   seed(manifests: string | unknown[]): Promise<SeedReport> {

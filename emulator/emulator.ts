@@ -11,6 +11,7 @@ import { loadDocument, type ApiDocument } from './openapi/document.js';
 import { compileValidators, type Validators } from './openapi/validators.js';
 import { ResourceRegistry, type Runtime } from './machinery/registry.js';
 import { ServedVersion } from './machinery/served-version.js';
+import { StatusError } from './machinery/status.js';
 import { WatchHub } from './machinery/watch.js';
 import { readKindSchema, type KindSchema } from './machinery/kind-schema.js';
 import { checkStoredObjects } from './machinery/stored-objects.js';
@@ -29,7 +30,7 @@ import { adminRoutes } from './http/admin-routes.js';
 import { RequestLog } from './http/request-log.js';
 import { requestLogging } from './http/request-logging.js';
 import type { EmulatorContext } from './context.js';
-import type { EmulatorOptions } from './options.js';
+import type { EmulatorOptions, ResetOptions } from './options.js';
 import { checkOptions } from './check-options.js';
 import { resources } from './resources/index.js';
 import { storageVersion, type Profile, type ResourceDefinition } from './resources/types.js';
@@ -61,8 +62,12 @@ export interface Emulator {
   listen(port?: number, host?: string): Promise<string>;
   /** Stops serving (open watches end), waits for every accepted write, releases the data file. */
   close(): Promise<void>;
-  /** Empties the store; the resourceVersion never goes backwards. */
-  reset(): Promise<void>;
+  /**
+   * Back to the same start: the store emptied, the random source re-seeded (`randomSeed`), a
+   * fixed clock back at its start (`fixedClock`). The resourceVersion keeps rising unless
+   * `restartResourceVersion` (see ResetOptions for why).
+   */
+  reset(options?: ResetOptions): Promise<void>;
   /** Creates or replaces objects from parsed manifests. */
   seed(manifests: unknown[]): Promise<SeedResult[]>;
   /** Problems found by validateResponses so far. */
@@ -164,12 +169,21 @@ async function assemble(options: EmulatorOptions, api: ServedApi, store: Store):
   // For test harnesses: the request log, fault rules and admin controls (off until used).
   const requests = new RequestLog(options.requestLogSize, options.requestLogBodyBytes);
   const faults = new FaultInjector(options.randomSeed ?? 0, options.faults ? normalizeConfig(options.faults) : undefined, new Set(doc.operations.map((o) => o.operationId)));
-  const reset = async () => {
-    const durable: Promise<void>[] = [];
-    for (const plural of registries.keys()) {
-      for (const obj of [...store.list(plural)]) durable.push(store.commit({ op: 'delete', resource: plural, name: obj.metadata.name! }).durable);
+  const fixedStart = clock.fixed ? clock.now() : undefined;
+  const reset = async ({ restartResourceVersion = false }: ResetOptions = {}) => {
+    if (restartResourceVersion) {
+      if (!store.restart) throw new StatusError(400, 'BadRequest', `the resourceVersion can only restart in memory: the journal of ${store.location} is replayed by resourceVersion, which must only rise`);
+      await store.restart();
+      hub.restart();
+    } else {
+      const durable: Promise<void>[] = [];
+      for (const plural of registries.keys()) {
+        for (const obj of [...store.list(plural)]) durable.push(store.commit({ op: 'delete', resource: plural, name: obj.metadata.name! }).durable);
+      }
+      await Promise.all(durable);
     }
-    await Promise.all(durable);
+    seededRandom?.reseed();
+    if (fixedStart) clock.set(fixedStart);
   };
   const seed = (manifests: unknown[]) => seedObjects(doc, registries, manifests);
   const admin = adminRoutes({

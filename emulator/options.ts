@@ -81,3 +81,18 @@ export interface EmulatorOptions {
    */
   onWarning?: (message: string) => void;
 }
+
+/**
+ * What `reset()` (and `POST /_emulator/reset`) may do besides emptying the store, re-seeding the
+ * random source and setting a fixed clock back to its start.
+ */
+export interface ResetOptions {
+  /**
+   * Start the resourceVersion again from 0 (in memory only). Off by default: a client's watch
+   * cache (an informer, a reflector) keeps the last resourceVersion it saw and resumes from it;
+   * after a restart that number names a different point of history, so it would miss or repeat
+   * events. Turn it on for suites where no watch spans a reset and responses are compared whole
+   * (snapshots). Open watches are ended when it restarts.
+   */
+  restartResourceVersion?: boolean;
+}

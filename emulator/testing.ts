@@ -1,7 +1,9 @@
 /**
  * `apoxy-emulator/testing`: one emulator per test file, on a free port of 127.0.0.1, reset before
- * each test (store, request log, fault rules back to the ones given, a fixed clock back to its
- * start), with a ready fetch-style client. Works with vitest, node:test, or any runner with
+ * each test to how it started (the objects it started with, none unless `seed` or `dataFile`; an
+ * empty request log; the fault rules given re-armed; the random source re-seeded and a fixed
+ * clock back at its start; with `restartResourceVersion`, the resourceVersion from 0 again), with
+ * a ready fetch-style client. The Go and Python harnesses reset the same way. Works with vitest, node:test, or any runner with
  * before-all / before-each / after-all hooks; no runner is a dependency.
  *
  *   // vitest
@@ -13,9 +15,8 @@
  */
 import { AdminClient } from './admin-client.js';
 import { createEmulator, type Emulator } from './emulator.js';
-import type { EmulatorOptions } from './options.js';
+import type { EmulatorOptions, ResetOptions } from './options.js';
 import { normalizeConfig } from './faults/rules.js';
-import { parseRfc3339 } from './simulate/clock.js';
 
 type Hook = (fn: () => Promise<void> | void) => unknown;
 
@@ -42,7 +43,7 @@ export interface TestEmulator {
   readonly admin: AdminClient;
   /** The emulator itself (in this process). */
   readonly emulator: Emulator;
-  /** What runs before each test: empty store and request log, initial faults and clock. */
+  /** What runs before each test: back to how it started (see above). */
   reset(): Promise<void>;
 }
 
@@ -67,23 +68,25 @@ export function makeClient(url: string, headers: Record<string, string> = {}): E
 }
 
 /** Starts an emulator in this process (in memory unless `dataFile` is given) on a free port. */
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningTestEmulator> {
-  const emulator = await createEmulator(options);
+export async function startTestEmulator(options: EmulatorOptions & ResetOptions = {}): Promise<RunningTestEmulator> {
+  const { restartResourceVersion, ...emulatorOptions } = options;
+  const emulator = await createEmulator(emulatorOptions);
   const url = await emulator.listen(0, '127.0.0.1');
   const auth: Record<string, string> = options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
   const initialFaults = options.faults ? normalizeConfig(options.faults) : undefined;
-  const fixedStart = typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock;
+  const startState = emulator.store.exportState();
+  const startedWithObjects = Object.values(startState.resources).some((objects) => Object.keys(objects).length > 0);
   return {
     url,
     emulator,
     client: makeClient(url, auth),
     admin: new AdminClient(url, auth),
     async reset() {
-      await emulator.reset();
+      await emulator.reset({ restartResourceVersion }); // also the random source and a fixed clock
+      if (startedWithObjects) await emulator.restore(startState);
       emulator.requests.clear();
       if (initialFaults) emulator.faults.replace(initialFaults);
       else emulator.faults.clear();
-      if (fixedStart) emulator.clock.set(fixedStart);
     },
     close: () => emulator.close(),
   };
@@ -101,7 +104,7 @@ function globalHooks(): TestHooks | undefined {
  * Registers the hooks and returns the emulator's handle, usable from the first beforeAll on.
  * Hooks are taken from `options.hooks`, else from globals (vitest `globals: true`, mocha, jest).
  */
-export function useEmulator(options: EmulatorOptions & { hooks?: TestHooks } = {}): TestEmulator {
+export function useEmulator(options: EmulatorOptions & ResetOptions & { hooks?: TestHooks } = {}): TestEmulator {
   const { hooks: given, ...emulatorOptions } = options;
   const hooks = given ?? globalHooks();
   if (!hooks) throw new Error("useEmulator: pass { hooks: { beforeAll, beforeEach, afterAll } } (import them from 'vitest', or before/beforeEach/after from 'node:test')");

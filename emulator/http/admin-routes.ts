@@ -10,6 +10,7 @@ import type { EmulatorContext, RouteModule } from '../context.js';
 import { errors, StatusError } from '../machinery/status.js';
 import { parseManifests, type SeedResult } from '../seed.js';
 import { ADMIN_PREFIX, MAX_BODY_BYTES } from '../shared-names.js';
+import type { ResetOptions } from '../options.js';
 import type { StoreState } from '../store/types.js';
 import { durationMs, parseRfc3339, type ClockState } from '../simulate/clock.js';
 import type { RequestFilter, RequestLog } from './request-log.js';
@@ -37,7 +38,7 @@ export interface ClockControls {
 
 export interface AdminControls {
   /** Empties the store (the resourceVersion never goes backwards). */
-  reset(): Promise<void>;
+  reset(options?: ResetOptions): Promise<void>;
   seed(manifests: unknown[]): Promise<SeedResult[]>;
   requests: RequestLog;
   faults: FaultControls;
@@ -115,8 +116,10 @@ export function adminRoutes(controls: AdminControls): RouteModule {
     };
     const rv = () => ({ resourceVersion: String(ctx.store.resourceVersion) });
 
-    router.post('/reset', route(async () => {
-      await controls.reset();
+    router.post('/reset', route(async (req) => {
+      const restart = req.query.restartResourceVersion;
+      if (restart !== undefined && restart !== 'true' && restart !== 'false') throw bad(`restartResourceVersion must be true or false, not ${JSON.stringify(restart)}`);
+      await controls.reset({ restartResourceVersion: restart === 'true' });
       controls.requests.clear();
       return rv();
     }));

@@ -69,6 +69,17 @@ export class WatchHub {
     for (const close of [...this.closers]) close();
   }
 
+  /**
+   * The store started its resourceVersion again from 0: every open watch ends (its client would
+   * resume from a number that now means something else) and the history is forgotten.
+   */
+  restart(): void {
+    this.shutdown();
+    this.history = [];
+    this.start = 0;
+    this.historyFrom = 0;
+  }
+
   private record(m: CommittedMutation, before: KubeObject | undefined): void {
     let e: WatchEvent;
     if (m.op === 'put') e = before ? { type: 'MODIFIED', rv: m.rv, resource: m.resource, object: m.object, previous: before } : { type: 'ADDED', rv: m.rv, resource: m.resource, object: m.object };

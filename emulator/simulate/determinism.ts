@@ -8,16 +8,18 @@ import { v4 as uuidv4 } from 'uuid';
 export interface SeededRandomness {
   random: () => number;
   uuid: () => string;
+  /** Back to the seed's first number (every reset: the same start gives the same uids again). */
+  reseed(): void;
 }
 
 export function seededRandomness(seed: string | number): SeededRandomness {
-  const prng = seedrandom(String(seed));
+  let prng = seedrandom(String(seed));
   const bytes = () => {
     const b = new Uint8Array(16);
     for (let i = 0; i < 16; i++) b[i] = Math.floor(prng() * 256);
     return b;
   };
-  return { random: () => prng(), uuid: () => uuidv4({ random: bytes() }) };
+  return { random: () => prng(), uuid: () => uuidv4({ random: bytes() }), reseed: () => (prng = seedrandom(String(seed))) };
 }
 
 /** A PRNG of its own for one consumer (a fault rule), derived from the run's seed. */

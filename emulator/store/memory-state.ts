@@ -94,6 +94,12 @@ export class MemoryState {
     return obj && this.handOut(resource, obj);
   }
 
+  /** Nothing stored, resourceVersion 0: as a new store (MemoryStore.restart). */
+  clear(): void {
+    this.tables.clear();
+    this.resourceVersion = 0;
+  }
+
   /** Objects of every resource. */
   get size(): number {
     let n = 0;

@@ -13,4 +13,13 @@ export class MemoryStore extends StoreBase {
     return Promise.resolve();
   }
   async close(): Promise<void> {}
+  /**
+   * Empties the store and starts the resourceVersion again from 0, once earlier writes have
+   * reached the watchers. Only in memory: a data file's journal is replayed by resourceVersion,
+   * which must only rise.
+   */
+  async restart(): Promise<void> {
+    await this.settled();
+    this.state.clear();
+  }
 }

@@ -45,6 +45,14 @@ export abstract class StoreBase implements Store {
   onCommit(listener: Listener): void {
     this.listeners.push(listener);
   }
+  /** Resolves once every mutation committed so far has been delivered to the listeners. */
+  protected async settled(): Promise<void> {
+    let last;
+    do {
+      last = this.delivered;
+      await last;
+    } while (last !== this.delivered);
+  }
 
   commit(mutation: Mutation): { rv: number; durable: Promise<void> } {
     const rv = this.state.resourceVersion + 1;

@@ -50,6 +50,8 @@ export interface Store {
   exportState(): StoreState;
   /** Waits for every accepted write to be durable, then releases the data file. */
   close(): Promise<void>;
+  /** Empty again with resourceVersion 0 (the in-memory store only: see MemoryStore.restart). */
+  restart?(): Promise<void>;
   /** Called for each committed mutation, in resourceVersion order, once it is durable. */
   onCommit(listener: (m: CommittedMutation, before: KubeObject | undefined) => void): void;
 }
