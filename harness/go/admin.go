@@ -164,9 +164,18 @@ type SeedResult struct {
 
 // Reset puts the emulator back to how it started: the objects it started with (seeds, a data
 // file; none otherwise), an empty request log, the fault rules given at start re-armed (none
-// otherwise), a fixed clock back at its start. resourceVersions keep increasing. Use it before
-// each test when tests share one emulator.
+// otherwise), the random source re-seeded (WithRandomSeed) and a fixed clock back at its start.
+// resourceVersions keep increasing unless WithResourceVersionRestart. Use it before each test
+// when tests share one emulator. The Node helper (apoxy-emulator/testing) and the Python
+// harness reset the same way.
 func (e *Emulator) Reset(ctx context.Context) error {
+	reset := "/reset"
+	if e.cfg.restartRV {
+		reset += "?restartResourceVersion=true"
+	}
+	if err := e.admin(ctx, http.MethodPost, reset, nil, "", nil); err != nil {
+		return err
+	}
 	if e.startState.count() > 0 {
 		if err := e.Restore(ctx, e.startState); err != nil {
 			return err
@@ -174,8 +183,6 @@ func (e *Emulator) Reset(ctx context.Context) error {
 		if err := e.ClearRequests(ctx); err != nil {
 			return err
 		}
-	} else if err := e.admin(ctx, http.MethodPost, "/reset", nil, "", nil); err != nil {
-		return err
 	}
 	if e.cfg.faults != nil {
 		if _, err := e.SetFaults(ctx, *e.cfg.faults); err != nil {

@@ -3,12 +3,14 @@ package apoxyemulator_test
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
 	apoxyemulator "github.com/apoxy-dev/apoxy-emulator/harness/go"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 )
 
@@ -187,5 +189,46 @@ func TestSnapshotAndRestore(t *testing.T) {
 	}
 	if got.GetUID() != a.GetUID() || got.GetResourceVersion() == a.GetResourceVersion() {
 		t.Errorf("restored a: uid %s rv %s (was %s, %s)", got.GetUID(), got.GetResourceVersion(), a.GetUID(), a.GetResourceVersion())
+	}
+}
+
+// With a random seed, a fixed clock and WithResourceVersionRestart, every Reset is the same
+// start: a test sees the same uids, generated names, timestamps and resourceVersions whatever
+// ran before it, and the seeded object comes back as it was.
+func TestResetIsTheSameStartEveryTime(t *testing.T) {
+	ctx := context.Background()
+	e := apoxyemulator.Start(t, apoxyemulator.WithRandomSeed(7), apoxyemulator.WithFixedClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
+		apoxyemulator.WithResourceVersionRestart(), apoxyemulator.WithSeedYAML("{apiVersion: core.apoxy.dev/v1alpha2, kind: Backend, metadata: {name: seeded}, spec: {endpoints: [{fqdn: s.example.com}]}}"))
+	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	session := func() []map[string]any {
+		if err := e.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		gen := backend("x", nil)
+		gen.SetName("")
+		gen.SetGenerateName("gen-")
+		var out []map[string]any
+		for _, obj := range []any{gen, backend("named", nil)} {
+			created, err := dyn.Create(ctx, obj.(*unstructured.Unstructured), metav1.CreateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, created.Object)
+			if _, err := e.AdvanceClock(ctx, 90*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, err := dyn.List(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(out, list.UnstructuredContent())
+	}
+	first, second := session(), session()
+	if !reflect.DeepEqual(first, second) {
+		t.Errorf("a second session after Reset differs:\n%v\n%v", first, second)
+	}
+	if rv := first[1]["metadata"].(map[string]any)["resourceVersion"]; rv != "3" {
+		t.Errorf("resourceVersion of the second create: %v, want 3 (the seeded object, then two creates)", rv)
 	}
 }

@@ -16,6 +16,7 @@ type config struct {
 	seedYAML      []string
 	fixedClock    *time.Time
 	randomSeed    *int64
+	restartRV     bool
 	faults        *FaultConfig
 	simulateReady time.Duration
 	apiKey        string
@@ -56,6 +57,13 @@ func WithFixedClock(t time.Time) Option { return func(c *config) { c.fixedClock 
 
 // WithRandomSeed makes uids, generateName suffixes and probabilistic fault rules reproducible.
 func WithRandomSeed(seed int64) Option { return func(c *config) { c.randomSeed = &seed } }
+
+// WithResourceVersionRestart makes Reset start the resourceVersion again from 0, so that a test
+// sees the same resourceVersions whatever ran before it (with WithRandomSeed and WithFixedClock,
+// whole responses are the same). Only for an emulator in memory, and only where no watch spans a
+// Reset: an informer resumes from the last resourceVersion it saw, which after a restart names a
+// different point of history. Open watches end at the Reset.
+func WithResourceVersionRestart() Option { return func(c *config) { c.restartRV = true } }
 
 // WithFaults arms fault rules from the start; Reset re-arms them (counters back to zero).
 func WithFaults(faults FaultConfig) Option { return func(c *config) { c.faults = &faults } }

@@ -78,3 +78,27 @@ def test_snapshot_and_restore(apoxy_emulator: Emulator) -> None:
     api.delete_cluster_custom_object(**G, name="a")
     apoxy_emulator.restore(snapshot)
     assert api.get_cluster_custom_object(**G, name="a")["metadata"]["uid"] == uid
+
+
+@pytest.mark.apoxy_emulator(
+    random_seed=7,
+    fixed_clock=START,
+    restart_resource_version=True,
+    seed_yaml=("{apiVersion: core.apoxy.dev/v1alpha2, kind: Backend, metadata: {name: seeded}, spec: {endpoints: [{fqdn: s.example.com}]}}",),
+)
+def test_every_reset_is_the_same_start(apoxy_emulator: Emulator) -> None:
+    """uids, generated names, timestamps and resourceVersions are the same after every reset."""
+    api = client.CustomObjectsApi(apoxy_emulator.api_client)
+
+    def session() -> list[object]:
+        apoxy_emulator.reset()
+        out: list[object] = []
+        for body in ({**backend("x"), "metadata": {"generateName": "gen-"}}, backend("named")):
+            out.append(api.create_cluster_custom_object(**G, body=body))
+            apoxy_emulator.advance_clock(timedelta(seconds=90))
+        out.append(api.list_cluster_custom_object(**G))
+        return out
+
+    first, second = session(), session()
+    assert first == second
+    assert first[1]["metadata"]["resourceVersion"] == "3"  # type: ignore[index]

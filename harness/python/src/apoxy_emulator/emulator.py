@@ -45,8 +45,12 @@ class EmulatorOptions:
     seed_yaml: tuple[str, ...] = ()
     #: Freeze the emulator's clock here (an aware datetime or RFC 3339 text); reset() puts it back.
     fixed_clock: datetime | str | None = None
-    #: Reproducible uids, generateName suffixes and fault rules.
+    #: Reproducible uids, generateName suffixes and fault rules; reset() re-seeds it.
     random_seed: int | None = None
+    #: reset() starts the resourceVersion again from 0 (in memory only): the same resourceVersions
+    #: in every test whatever ran before. Only where no watch spans a reset: a watch cache resumes
+    #: from the last resourceVersion it saw, which after a restart names another point of history.
+    restart_resource_version: bool = False
     #: Fault rules armed from the start; reset() re-arms them.
     faults: FaultConfig | None = None
     #: Set a Ready condition on each Backend this long after a change (a Go duration or a timedelta).
@@ -189,13 +193,13 @@ class Emulator:
 
     def reset(self) -> None:
         """Back to how it started: the objects it started with (seeds, a data file; none otherwise),
-        an empty request log, the start's fault rules re-armed (none otherwise), a fixed clock back
-        at its start. resourceVersions keep increasing."""
+        an empty request log, the start's fault rules re-armed (none otherwise), the random source
+        re-seeded and a fixed clock back at its start. resourceVersions keep increasing unless
+        restart_resource_version. The Go harness and the Node helper reset the same way."""
+        self._admin("POST", "/reset?restartResourceVersion=true" if self.options.restart_resource_version else "/reset")
         if self._start_state is not None and any(self._start_state["resources"].values()):
             self.restore(self._start_state)
             self.clear_requests()
-        else:
-            self._admin("POST", "/reset")
         if self.options.faults is not None:
             self.set_faults(self.options.faults)
         else:
