@@ -5,11 +5,10 @@
  * still match, which it does only if every reset re-seeds the random source, sets the clock back and
  * restarts the resourceVersion.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runVitest, vitestDir } from './child-vitest.js';
 import { ROOT } from './cli-process.js';
 
 function example(): string {
@@ -19,32 +18,19 @@ function example(): string {
   return block[1].replace("from 'apoxy-emulator/testing'", `from ${JSON.stringify(join(ROOT, 'emulator/testing.ts'))}`);
 }
 
-function vitest(dir: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, ...args], {
-      cwd: dir,
-      // As in CI: a snapshot that does not match fails, none is rewritten.
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+// As in CI: a snapshot that does not match fails, none is written unless --update.
+const CI = { CI: 'true' };
 
 describe('the vitest example of docs/test-harnesses.md', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apoxy-vitest-example-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { dir, cleanup } = vitestDir('apoxy-vitest-example-');
+  afterAll(cleanup);
   const file = join(dir, 'backends.test.ts');
   const snapshot = join(dir, '__snapshots__', 'backends.test.ts.snap');
 
   it('passes as written, and its snapshot is identical after other tests ran first', async () => {
     const code = example();
     writeFileSync(file, code);
-    const first = await vitest(dir, ['--update']);
+    const first = await runVitest(dir, ['--update'], CI);
     expect(first.out).toMatch(/Tests\s+2 passed/);
     expect(first.code, first.out).toBe(0);
     const written = readFileSync(snapshot, 'utf8');
@@ -60,7 +46,7 @@ describe('the vitest example of docs/test-harnesses.md', () => {
   });
 
 ${first_}`));
-    const second = await vitest(dir, []);
+    const second = await runVitest(dir, [], CI);
     expect(second.out).toMatch(/Tests\s+3 passed/);
     expect(second.code, second.out).toBe(0);
     expect(readFileSync(snapshot, 'utf8')).toBe(written);

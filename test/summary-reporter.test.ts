@@ -3,11 +3,10 @@
  * beforeAll that throws, an error no test owns. A child vitest runs tiny files with the reporter,
  * both ways it reports (the summary file npm test reads, the line a CI=true vitest prints).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runVitest, vitestDir } from './child-vitest.js';
 import { ROOT } from './cli-process.js';
 
 const FILES: Record<string, string> = {
@@ -17,36 +16,23 @@ const FILES: Record<string, string> = {
   'late.test.ts': `import { it } from 'vitest';\nit('passes, leaving a rejection behind', async () => {\n  setTimeout(() => void Promise.reject(new Error('late')), 10);\n  await new Promise((r) => setTimeout(r, 100));\n});\n`,
 };
 
-function vitest(dir: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--reporter', join(ROOT, 'test/summary-reporter.ts')], {
-      cwd: dir,
-      env: { ...process.env, NO_COLOR: '1', APOXY_TEST_SUMMARY: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+const REPORTER = ['--reporter', join(ROOT, 'test/summary-reporter.ts')];
 
 describe('the summary reporter', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'apoxy-summary-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const { dir, cleanup } = vitestDir('apoxy-summary-');
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(cleanup);
 
   it('counts a file that failed in afterAll or beforeAll, and an unowned error, as failures (the summary file of npm test)', async () => {
     const file = join(dir, 'summary.json');
-    const r = await vitest(dir, { APOXY_TEST_SUMMARY: file });
+    const r = await runVitest(dir, REPORTER, { APOXY_TEST_SUMMARY: file });
     expect(r.code).toBe(1);
     // ok, after-all's test and late's test passed; before-all's test never ran.
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ passed: 3, failed: 3, skipped: 1 });
   });
 
   it('prints the same closing line on its own under CI', async () => {
-    const r = await vitest(dir, { CI: 'true' });
+    const r = await runVitest(dir, REPORTER, { CI: 'true' });
     expect(r.out.trimEnd().split('\n').at(-1)).toBe('3 passed, 3 failed, 1 skipped');
   });
 });
