@@ -49,18 +49,28 @@ describe('create', () => {
   });
 
   it('generateName retries on a collision and gives up after 8 attempts with the real message', async () => {
-    let n = 0;
-    const { api } = await startEmulator({ random: () => 0 }); // always the same suffix
+    // A name takes 5 draws; `draw` decides what each draw of one request returns (0: suffix bbbbb).
+    let draws = 0;
+    let draw = (_n: number) => 0;
+    const { api } = await startEmulator({ random: () => draw(draws++) });
     const first = await api.post(BASE).send({ metadata: { generateName: 'x-' } });
     expect(first.body.metadata.name).toBe('x-bbbbb');
+
+    draws = 0;
     const second = await api.post(BASE).send({ metadata: { generateName: 'x-' } });
     expect(second.status).toBe(409);
+    expect(draws / 5).toBe(8); // eight names tried, then no more
     expect(second.body.reason).toBe('AlreadyExists');
     expect(second.body.message).toBe('backends.core.apoxy.dev "x-bbbbb" already exists, the server was not able to generate a unique name for the object');
     expect(second.body.details.retryAfterSeconds).toBe(1);
     expect(second.headers['retry-after']).toBe('1');
-    n++;
-    expect(n).toBe(1);
+
+    // Seven collisions, then a free name: the eighth attempt is made and succeeds.
+    draws = 0;
+    draw = (n) => (n < 7 * 5 ? 0 : 0.99);
+    const third = await api.post(BASE).send({ metadata: { generateName: 'x-' } });
+    expect(third.status).toBe(201);
+    expect(third.body.metadata.name).toBe('x-99999');
   });
 
   it('a duplicate name is 409 AlreadyExists with the real body', async () => {

@@ -47,6 +47,24 @@ describe('injected errors', () => {
   });
 });
 
+describe('selecting by labels', () => {
+  it('judges a get, patch or delete by the labels of the stored object, not of the body', async () => {
+    const { api } = await startEmulator();
+    await api.post(BASE).send(backend('edge', undefined, { labels: { tier: 'edge' } })).expect(201);
+    await api.post(BASE).send(backend('core', undefined, { labels: { tier: 'core' } })).expect(201);
+    await api.put(FAULTS).send([{ id: 'edge', match: { operation: ['get', 'patch', 'delete'], labelSelector: 'tier=edge' }, error: { code: 503 } }]).expect(200);
+    const merge = (name: string, labels: Record<string, string>) => api.patch(`${BASE}/${name}`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { labels } });
+    await api.get(`${BASE}/edge`).expect(503);
+    await api.get(`${BASE}/core`).expect(200);
+    await merge('edge', { tier: 'core' }).expect(503); // the body's labels do not count
+    await merge('core', { tier: 'edge' }).expect(200); // what was stored when it arrived does
+    await api.delete(`${BASE}/core`).expect(503); // core is tier=edge now
+    await api.get(`${BASE}/missing`).expect(404); // nothing stored: nothing to select on
+    const report = (await api.get(FAULTS).expect(200)).body;
+    expect(report.rules.map((r: { matched: number; fired: number }) => [r.matched, r.fired])).toEqual([[3, 3]]);
+  });
+});
+
 describe('when rules fire', () => {
   it('fires on every Nth matching request, or on the next N', async () => {
     const { api } = await startEmulator({ faults: [{ id: 'third', match: { operation: 'list' }, everyNth: 3, error: { code: 500 } }] });
