@@ -273,8 +273,13 @@ describe('watch', () => {
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
     const committed = results.map((r) => r.body.metadata.resourceVersion as string).sort((x, y) => Number(x) - Number(y));
+    // One more write after all of them: events come in resourceVersion order, so a late
+    // duplicate of any of the burst would arrive before it.
+    const last = await call('POST', PATH, { apiVersion: GV, kind: 'Backend', metadata: { name: 'last' }, spec: { endpoints: [{ fqdn: 'last.example.com' }] } });
+    expect(last.status).toBe(201);
     for (const w of watchers) {
-      const events = await w.take(WRITES);
+      const events = await w.take(WRITES + 1);
+      expect(events.pop()!.object.metadata.name).toBe('last');
       const rvs = events.map((e) => e.object.metadata.resourceVersion as string);
       expect(events.every((e) => e.type === 'ADDED')).toBe(true);
       expect(rvs).toEqual(committed); // all of them, once each, ascending
