@@ -24,6 +24,7 @@ describe('useEmulator with vitest', () => {
   });
 
   it('resets before each test: empty store and log, start-up faults re-armed, resourceVersion still rising', async () => {
+    expect(lastRV, 'runs after the test above, whose state the reset must undo').toBeGreaterThan(0);
     expect(await emu.admin.requests()).toEqual([]);
     expect((await emu.client(BASE)).status).toBe(503); // re-armed
     const list = await (await emu.client(BASE)).json();
