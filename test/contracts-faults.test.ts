@@ -200,6 +200,10 @@ const FAULTS: Fault[] = [
     }),
   },
   {
+    name: 'a delete answering neither the object nor a Status', only: ['delete'], proves: ['response_schema_conformance'],
+    rewrites: () => ({ response: (r, res) => { if (r.method === 'DELETE' && res.status === 200) editJson(res, (b) => { b.kind = 'DeleteResult'; }); } }),
+  },
+  {
     name: 'a Status reason changed (Conflict for AlreadyExists)', only: ['create'], proves: ['expected_reason', 'expect.reason'],
     rewrites: () => ({ response: (r, res) => { if (res.status === 409) editJson(res, (b) => { if (b.reason === 'AlreadyExists') b.reason = 'Conflict'; }); } }),
   },

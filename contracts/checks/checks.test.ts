@@ -21,6 +21,7 @@ import { responseSchemaConformance } from './response-schema-conformance.js';
 import { ResponseSchemas } from './response-schema.js';
 import { statusCodeConformance } from './status-code-conformance.js';
 import { statusObjectConformance } from './status-object-conformance.js';
+import { CHECK_REGISTRY } from './registry.js';
 import type { CheckEnv, ResponseSeen, WatchEndSeen, WatchEventSeen } from './types.js';
 import { useAfterFree } from './use-after-free.js';
 import { watchEvents } from './watch-events.js';
@@ -61,6 +62,40 @@ const watchLine = (event: { type: string; object: Record<string, unknown> } | un
   on: 'watch-event', exchange: exchange(), operation: LIST, line, event, freed,
 });
 const watchEnd = (events: Array<{ type: string; object: Record<string, unknown> }>, expected: WatchEndSeen['expected']): WatchEndSeen => ({ on: 'watch-end', exchange: exchange(), events, expected, timeoutMs: 2000 });
+
+describe('every check', () => {
+  it('says what it judges: a contract rule or the step\'s own expectation, described in a line', () => {
+    expect(Object.fromEntries(CHECK_REGISTRY.map((c) => [c.name, c.source]))).toEqual({
+      not_a_server_error: 'contract', status_code_conformance: 'contract', response_schema_conformance: 'contract', status_object_conformance: 'contract',
+      negative_data_rejection: 'contract', use_after_free: 'contract', ensure_resource_availability: 'contract',
+      expected_status: 'scenario', expected_reason: 'scenario', expected_message: 'scenario', expected_body: 'scenario', expected_causes: 'scenario',
+      expected_headers: 'scenario', watch_events: 'scenario',
+    });
+    for (const c of CHECK_REGISTRY) expect(c.description, c.name).toMatch(/^[a-z].{20,}$/);
+  });
+
+  it('reports nothing about what it does not judge (a response, a watch line, a watch\'s end)', () => {
+    const judges: Record<string, Array<'response' | 'watch-event' | 'watch-end'>> = { use_after_free: ['response', 'watch-event'], response_schema_conformance: ['response', 'watch-event'], watch_events: ['watch-end'] };
+    // Each shown as broken as it can be: were it judged, it would fail.
+    const seen = {
+      response: response({ ex: { status: 500, body: 'x' }, op: READ, negative: true, readBackOf: exchange({ body: backend('web', 'u-0') }), freed: new Map([['u-1', 's']]), expect: { status: 201, reason: 'R', message: 'M', messageContains: 'C', body: { a: 1 }, exactBody: {}, causes: [{ field: 'f' }], headers: { h: 'v' } } }),
+      'watch-event': watchLine(undefined, new Map([['u-1', 's']]), 'not json'),
+      'watch-end': watchEnd([], [{ type: 'ADDED' }]),
+    };
+    // Where one broken answer cannot break every rule at once.
+    const answer: Record<string, Partial<Exchange>> = { status_code_conformance: { status: 599 }, negative_data_rejection: { status: 201 }, use_after_free: { status: 200, body: backend() } };
+    for (const c of CHECK_REGISTRY) {
+      for (const on of ['response', 'watch-event', 'watch-end'] as const) {
+        let shown: ResponseSeen | WatchEventSeen | WatchEndSeen = seen[on];
+        if (on === 'response' && answer[c.name]) shown = { ...seen.response, exchange: { ...seen.response.exchange, ...answer[c.name] } };
+        if (on === 'watch-event' && c.name === 'use_after_free') shown = watchLine({ type: 'MODIFIED', object: backend() }, new Map([['u-1', 's']]));
+        const found = c.check(shown, env);
+        if ((judges[c.name] ?? ['response']).includes(on)) expect(found.length, `${c.name} on a ${on}`).toBeGreaterThan(0);
+        else expect(found, `${c.name} on a ${on}`).toEqual([]);
+      }
+    }
+  });
+});
 
 describe('not_a_server_error', () => {
   const c = (s: number, want?: number | number[]) => notAServerError.check(response({ ex: { status: s }, expect: { status: want } }), env);
@@ -130,6 +165,9 @@ describe('use_after_free', () => {
     expect(useAfterFree.check(watchLine({ type: 'BOOKMARK', object: backend() }, freed), env)).toEqual([]);
     expect(useAfterFree.check(watchLine({ type: 'ERROR', object: backend() }, freed), env)).toEqual([]);
     expect(useAfterFree.check(watchLine(undefined, freed, 'not json'), env)).toEqual([]);
+    expect(useAfterFree.check(watchLine({ type: 'ADDED' } as never, freed), env)).toEqual([]); // no object
+    expect(useAfterFree.check(response({ freed, ex: { body: { kind: 'BackendList', items: [{}, backend()] } } }), env)).toHaveLength(1); // an item without metadata
+    expect(useAfterFree.check(response({ freed: new Map([['5', 's']]), ex: { body: { ...backend(), metadata: { name: 'n', uid: 5 } } } }), env)).toEqual([]);
     expect(useAfterFree.check(watchEnd([], []), env)).toEqual([]);
   });
 });
@@ -142,6 +180,10 @@ describe('ensure_resource_availability', () => {
     expect(c({ status: 404, body: status(404) })).toEqual([{ check: 'ensure_resource_availability', message: 'created web (uid u-1) but reading it back gave 404' }]);
     expect(c({ status: 200, body: backend('web', 'u-2') })).toEqual([{ check: 'ensure_resource_availability', message: 'created web (uid u-1) but reading it back gave 200 uid u-2' }]);
     expect(c({ status: 201 })).toHaveLength(1);
+    const nothing = exchange({ method: 'POST', status: 201, body: undefined });
+    expect(ensureResourceAvailability.check(response({ ex: { status: 404, body: undefined }, readBackOf: nothing }), env)).toEqual([
+      { check: 'ensure_resource_availability', message: 'created undefined (uid undefined) but reading it back gave 404' },
+    ]);
     expect(ensureResourceAvailability.check(response({ ex: { status: 404 } }), env)).toEqual([]); // not a read-back
   });
 });
@@ -163,6 +205,7 @@ describe('expected_reason', () => {
     expect(c(status(404), 'NotFound')).toEqual([]);
     expect(c(status(404), 'Gone')).toEqual([{ check: 'expected_reason', path: 'reason', message: 'expected reason Gone, got "NotFound"' }]);
     expect(c('text', 'Gone')).toEqual([{ check: 'expected_reason', path: 'reason', message: 'expected reason Gone, got undefined' }]);
+    expect(c(undefined, 'Gone')).toEqual([{ check: 'expected_reason', path: 'reason', message: 'expected reason Gone, got undefined' }]);
     expect(c(status(404))).toEqual([]);
   });
 });
@@ -175,6 +218,7 @@ describe('expected_message', () => {
     expect(c('a b c', { messageContains: 'b' })).toEqual([]);
     expect(c('a c', { messageContains: 'b' })).toEqual([{ check: 'expected_message', path: 'message', message: 'expected message containing "b", got "a c"' }]);
     expect(c(42, { messageContains: '4' })).toHaveLength(1);
+    expect(expectedMessage.check(response({ ex: { status: 404, body: undefined }, expect: { message: 'm' } }), env)).toEqual([{ check: 'expected_message', path: 'message', message: 'expected message "m", got undefined' }]);
     expect(c('x', { message: 'y', messageContains: 'z' })).toHaveLength(2);
     expect(c('x', {})).toEqual([]);
     expect(expectedMessage.check(watchEnd([], []), env)).toEqual([]);
@@ -235,6 +279,7 @@ describe('watch_events', () => {
       { check: 'watch_events', path: 'events[1]', message: 'event 2: expected MODIFIED, none arrived within 2000 ms (got ADDED)' },
     ]);
     expect(watchEvents.check(watchEnd([], want.slice(0, 1)), env)[0].message).toBe('event 1: expected ADDED, none arrived within 2000 ms (got nothing)');
+    expect(watchEvents.check(watchEnd([ev('ADDED'), ev('MODIFIED', 'tls')], [...want, { type: 'DELETED' }]), env)[0].message).toBe('event 3: expected DELETED, none arrived within 2000 ms (got ADDED, MODIFIED)');
     expect(watchEvents.check(watchEnd([ev('ADDED'), ev('DELETED')], want), env)).toEqual([
       { check: 'watch_events', path: 'events[1].type', message: 'event 2: expected MODIFIED, got DELETED (all: ADDED, DELETED)' },
     ]);
@@ -259,6 +304,10 @@ describe('response_schema_conformance', () => {
     // A delete may answer the object or a Status; a 2xx may be a Status where one is declared.
     expect(c({ op: DELETE, ex: { body: backend() } })).toEqual([]);
     expect(c({ op: DELETE, ex: { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' } } })).toEqual([]);
+    expect(c({ op: DELETE, ex: { body: { ...backend(), kind: 'Other' } } })).toContainEqual(expect.objectContaining({ path: 'kind' }));
+    expect(c({ op: DELETE, ex: { status: 202, body: backend() } })).toEqual([]);
+    expect(c({ op: READ, ex: { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' } } })).toContainEqual(expect.objectContaining({ path: 'kind' })); // read declares no Status
+    expect(c({ op: READ, ex: { status: 404, body: backend() } })).toContainEqual(expect.objectContaining({ path: 'kind', message: 'expected v1 Status, got core.apoxy.dev/v1alpha2 Backend' }));
     expect(c({ op: CREATE, ex: { status: 201, body: { ...backend(), kind: 'Status' } } }).length).toBeGreaterThan(0);
     // Not judged: an undeclared status, no operation, a watch stream, a body that is not JSON.
     expect(c({ ex: { status: 418, body: 'x' } })).toEqual([]);
@@ -284,6 +333,7 @@ describe('response_schema_conformance', () => {
     expect(w({ type: 'BOOKMARK', object: { kind: 'Backend', apiVersion: 'core.apoxy.dev/v1alpha2', metadata: { resourceVersion: '5' } } })).toEqual([]);
     expect(w({ type: 'ERROR', object: status(410) }).filter((f) => f.path === 'object.kind')).toEqual([]);
     expect(w({ type: 7 as unknown as string, object: backend() }).length).toBeGreaterThan(0);
+    expect(w({ type: 'ADDED' } as never)).toContainEqual({ check: 'response_schema_conformance', path: 'object.kind', message: 'watch event object of kind undefined' });
     expect(responseSchemaConformance.check({ ...watchLine({ type: 'ADDED', object: backend() }), operation: undefined }, env)).toEqual([]);
     expect(responseSchemaConformance.check(watchEnd([], []), env)).toEqual([]);
   });

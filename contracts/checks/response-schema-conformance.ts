@@ -9,13 +9,30 @@ import type { Check, CheckEnv, CheckFailure, ResponseSeen, WatchEventSeen } from
 const NAME = 'response_schema_conformance';
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
-function kindOf(doc: ContractDocument, schema: Schema | undefined): { apiVersion: string; kind: string } | undefined {
-  const ref = schema?.$ref;
-  if (typeof ref !== 'string') return undefined;
-  const s = doc.schemas[ref.split('/').pop()!];
-  const gvk = (s?.['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined)?.[0];
-  if (!gvk) return undefined;
-  return { apiVersion: gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, kind: gvk.kind };
+interface Kind {
+  apiVersion: string;
+  kind: string;
+}
+
+/** meta/v1 Status, whose schema carries no x-kubernetes-group-version-kind. */
+const STATUS_SCHEMA = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
+
+/**
+ * The kinds a declared schema allows: the kind of its `$ref`, or of each `$ref` of an `anyOf` or
+ * `oneOf` (a delete answers the object or a Status). Undefined when one of them names no kind:
+ * then the kind is not judged.
+ */
+function kindsOf(doc: ContractDocument, schema: Schema | undefined): Kind[] | undefined {
+  const alternatives = (schema?.anyOf ?? schema?.oneOf ?? [schema]) as Array<Schema | undefined>;
+  const kinds: Kind[] = [];
+  for (const alt of alternatives) {
+    const name = typeof alt?.$ref === 'string' ? alt.$ref.split('/').pop()! : '';
+    const gvk = (doc.schemas[name]?.['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined)?.[0];
+    if (gvk) kinds.push({ apiVersion: gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, kind: gvk.kind });
+    else if (name === STATUS_SCHEMA) kinds.push({ apiVersion: 'v1', kind: 'Status' });
+    else return undefined;
+  }
+  return kinds;
 }
 
 function response(seen: ResponseSeen, env: CheckEnv): CheckFailure[] {
@@ -27,16 +44,11 @@ function response(seen: ResponseSeen, env: CheckEnv): CheckFailure[] {
   const accept = ex.requestHeaders['accept'] ?? ex.requestHeaders['Accept'] ?? '';
   const contentType = /as=Table/.test(accept) ? TABLE : 'application/json';
   const out: CheckFailure[] = env.schemas.check(op.operationId, ex.status, contentType, ex.body, env.profile).map((p) => ({ check: NAME, message: `${op.operationId} ${ex.status}: ${p}` }));
-  const want = kindOf(env.doc, declared.get(contentType) ?? declared.get('application/json'));
-  const body = ex.body as Record<string, unknown> | undefined;
-  if (want && body && typeof body === 'object') {
-    // A 2xx may be a Status where the operation declares one; delete answers the object
-    // (finalizers pending) or a Status.
-    const alsoStatus = ex.status < 300 && body.kind === 'Status' && [...declared.values()].some((s) => kindOf(env.doc, s)?.kind === 'Status');
-    const deleteAlternatives = op.action === 'delete' && (body.kind === op.gvk?.kind || body.kind === 'Status');
-    if ((body.kind !== want.kind || body.apiVersion !== want.apiVersion) && !alsoStatus && !deleteAlternatives) {
-      out.push({ check: NAME, path: 'kind', message: `expected ${want.apiVersion} ${want.kind}, got ${String(body.apiVersion)} ${String(body.kind)}` });
-    }
+  const want = kindsOf(env.doc, declared.get(contentType) ?? declared.get('application/json'));
+  const body = ex.body as Record<string, unknown> | null;
+  if (want && body && typeof body === 'object' && !want.some((k) => body.kind === k.kind && body.apiVersion === k.apiVersion)) {
+    const names = want.map((k) => `${k.apiVersion} ${k.kind}`).join(' or ');
+    out.push({ check: NAME, path: 'kind', message: `expected ${names}, got ${String(body.apiVersion)} ${String(body.kind)}` });
   }
   return out;
 }

@@ -10,8 +10,8 @@ function revived(objects: Array<Record<string, unknown>>, freed: ReadonlyMap<str
   for (const o of objects) {
     const m = o.metadata as Record<string, unknown> | undefined;
     const uid = m?.uid;
-    const where = typeof uid === 'string' ? freed.get(uid) : undefined;
-    if (where) out.push({ check, path: 'metadata.uid', message: `object ${String(m?.name)} uid ${String(uid)} was deleted (${where}) but is served again` });
+    const where = freed.get(uid as string); // uids are strings: any other value finds nothing
+    if (where) out.push({ check, path: 'metadata.uid', message: `object ${String(m!.name)} uid ${String(uid)} was deleted (${where}) but is served again` });
   }
   return out;
 }
