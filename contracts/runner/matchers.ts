@@ -45,8 +45,8 @@ const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 export function formatPath(segments: Array<string | number>): string {
   let out = '';
   for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (PLAIN_KEY.test(s)) out += out ? `.${s}` : s;
+    // An index is never a plain key: it is written [0] by the same rule as ["a b"].
+    if (typeof s === 'string' && PLAIN_KEY.test(s)) out += out ? `.${s}` : s;
     else out += `[${JSON.stringify(s)}]`;
   }
   return out;

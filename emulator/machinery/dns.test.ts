@@ -63,6 +63,12 @@ describe('helpers', () => {
     expect(regexError('m', 'x', 'a', 'b')).toBe("m (e.g. 'a',  or 'b', regex used for validation is 'x')");
     expect(regexError('m', 'x')).toBe("m (regex used for validation is 'x')");
   });
+  it('utf8Length counts the bytes Go sees, at every width boundary and for lone surrogates', () => {
+    for (const s of ['\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\u{10000}', '\ud800', '\udbff', '\udc00', '\ud800a', 'a\ud800', '\ud800\ud800\udc00', 'x\udbff\udfff']) {
+      expect(utf8Length(s), JSON.stringify(s)).toBe(Buffer.byteLength(s));
+    }
+  });
+
   it('utf8Length counts bytes', () => {
     expect(utf8Length('a\u00e9\u20ac\u{1f600}')).toBe(1 + 2 + 3 + 4);
   });

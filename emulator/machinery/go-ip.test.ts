@@ -127,3 +127,38 @@ describe('isIPv4 / isIPv6', () => {
     expect(isIPv4('01.2.3.4')).toBe(false);
   });
 });
+
+describe('parseGoAddr at the edges of each rule', () => {
+  const hex = (a: { ok: boolean; bytes?: Uint8Array }) => (a.ok ? Buffer.from(a.bytes!).toString('hex') : 'invalid');
+  it('places the fields around :: where they belong', () => {
+    expect(hex(parseGoAddr('1::2'))).toBe('00010000000000000000000000000002');
+    expect(hex(parseGoAddr('1:2::3:4'))).toBe('00010002000000000000000000030004');
+    expect(hex(parseGoAddr('::ffff:1.2.3.4'))).toBe('00000000000000000000ffff01020304');
+    expect(hex(parseGoAddr('a:f:A:F:9:0::'))).toBe('000a000f000a000f0009000000000000');
+    expect(hex(parseGoAddr('9.9.0.9'))).toBe('09090009');
+  });
+
+  it.each([
+    ['10000::1', 'each group must have 4 or less digits'],
+    ['1:2:3:4:5:6:7:1.2.3.4', 'embedded IPv4 address must replace the final 2 fields of the address'],
+    ['1:2:3:4:5:6::7:1.2.3.4', 'too many hex fields to fit an embedded IPv4 at the end of the address'],
+    ['1::2::3', 'multiple :: in address'],
+    ['::1::', 'multiple :: in address'],
+    ['1:2:3:4::5:6:7:8', 'the :: must expand to at least one field of zeros'],
+    ['1..2.3', 'IPv4 field must have at least one digit'],
+    ['1.2.3.', 'IPv4 field must have at least one digit'],
+    ['g::1', undefined],
+    ['G::1', undefined],
+    ['`::1', undefined],
+    ['@::1', undefined],
+    ['1:2:3:4:5:6:7', 'address string too short'],
+    [':1::', undefined],
+    ['1.2.3.4:', undefined],
+    ['/1.2.3.4', undefined],
+    [':1.2.3.4', undefined],
+  ])('refuses %s', (s, why) => {
+    const a = parseGoAddr(s);
+    expect(a.ok).toBe(false);
+    if (why) expect(a.ok ? '' : a.error).toBe(why);
+  });
+});

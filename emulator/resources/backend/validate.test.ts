@@ -11,6 +11,7 @@ describe('validateBackend', () => {
     expect(check({})).toEqual([]);
     expect(check(undefined)).toEqual([]);
     expect(check({ endpoints: [{}] })).toEqual([]);
+    expect(check({ endpoints: [null] })).toEqual([]); // decoded as an empty endpoint
     expect(check({ dynamicProxy: {}, endpoints: [{ fqdn: 'a.example.com' }] })).toEqual([]);
   });
 
