@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readContractDocument } from '../openapi/document.js';
-import { goDurationSeconds, ResponseSchemas } from './response-schema.js';
+import { goDurationSeconds, NUMBER_FORMATS, ResponseSchemas, STRING_FORMATS } from './response-schema.js';
 
 const doc = readContractDocument();
 const schemas = ResponseSchemas.for(doc);
@@ -90,4 +90,31 @@ describe('the contract suite compiles openapi.yaml itself', () => {
 describe('goDurationSeconds (time.ParseDuration syntax)', () => {
   it.each([['0', 0], ['1s', 1], ['1m0s', 60], ['1h30m', 5400], ['1.5h', 5400], ['500ms', 0.5], ['-2s', -2], ['1µs', 1e-6], ['.5s', 0.5]])('%s = %d s', (s, v) => expect(goDurationSeconds(s as string)).toBeCloseTo(v as number, 9));
   it.each(['', '5', '1d', 's', '1.s.', '1 s', '--1s'])('%j is no duration', (s) => expect(goDurationSeconds(s)).toBeUndefined());
+});
+
+describe('the formats, as the Go types read them', () => {
+  const accepts = (format: string, values: unknown[]) =>
+    values.filter((v) => !(typeof v === 'number' ? NUMBER_FORMATS[format](v) : STRING_FORMATS[format](v as string)));
+  it('date-time: RFC 3339, a real instant', () => {
+    expect(accepts('date-time', ['2026-01-01T00:00:00Z', '2026-01-01t00:00:00z', '2026-01-01T00:00:00.123456Z', '2026-01-01T00:00:00+01:00', '2026-01-01T00:00:00-09:30'])).toEqual([]);
+    const refused = ['2026-01-01T00:00:00', '2026-01-01 00:00:00Z', ' 2026-01-01T00:00:00Z', '2026-01-01T00:00:00Zx', '2026-01-01T00:00:00.Z', '2026-1-01T00:00:00Z', '2026-01-01T00:00:00+0100', '2026-13-45T00:00:00Z', '20260-01-01T00:00:00Z'];
+    expect(refused.filter((s) => STRING_FORMATS['date-time'](s))).toEqual([]);
+  });
+  it('duration: time.ParseDuration', () => {
+    expect(accepts('duration', ['0', '1h30m', '-1.5s', '+2m', '.5s', '1.s', '10ns', '3us', '3µs', '3μs', '250ms'])).toEqual([]);
+    expect(['1', '', '1x', 'h', '1h 30m', '-', '1.5', 'ms'].filter((s) => STRING_FORMATS.duration(s))).toEqual([]);
+    expect([goDurationSeconds('1h30m'), goDurationSeconds('-1.5s'), goDurationSeconds('+2m'), goDurationSeconds('250ms'), goDurationSeconds('0'), goDurationSeconds('1x')]).toEqual([5400, -1.5, 120, 0.25, 0, undefined]);
+    expect(goDurationSeconds('3us')).toBeCloseTo(3e-6);
+    expect(goDurationSeconds('10ns')).toBeCloseTo(1e-8);
+  });
+  it('int32 and int64: whole numbers, int32 within its range', () => {
+    expect(accepts('int32', [0, -(2 ** 31), 2 ** 31 - 1, 7])).toEqual([]);
+    expect([2 ** 31, -(2 ** 31) - 1, 1.5].filter((n) => NUMBER_FORMATS.int32(n))).toEqual([]);
+    expect(accepts('int64', [0, 2 ** 40, -(2 ** 40)])).toEqual([]);
+    expect([1.5, Number.NaN].filter((n) => NUMBER_FORMATS.int64(n))).toEqual([]);
+  });
+  it('ip: an IPv4 or IPv6 address', () => {
+    expect(accepts('ip', ['10.0.0.1', '::1', '2001:db8::68'])).toEqual([]);
+    expect(['10.0.0.300', 'x', '', 'example.com'].filter((s) => STRING_FORMATS.ip(s))).toEqual([]);
+  });
 });

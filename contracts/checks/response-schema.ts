@@ -54,15 +54,23 @@ export function goDurationSeconds(s: string): number | undefined {
   return sign * total;
 }
 
+/** The formats openapi.yaml uses, as the real server's Go types read them. */
+export const STRING_FORMATS: Record<string, (s: string) => boolean> = {
+  'date-time': (s) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)),
+  duration: (s) => GO_DURATION.test(s),
+  ip: (s) => isIP(s) !== 0,
+};
+export const NUMBER_FORMATS: Record<string, (n: number) => boolean> = {
+  int32: (n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  int64: (n) => Number.isInteger(n),
+};
+
 function newAjv(): Ajv {
   const ajv = new Ajv({ strict: true, strictTypes: false, allErrors: true, validateFormats: true });
   // `components` only holds the document's schemas for $refs into it (see ajvFor).
   ajv.addVocabulary([...ANNOTATIONS, 'components']);
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) });
-  ajv.addFormat('duration', { type: 'string', validate: (s: string) => GO_DURATION.test(s) });
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('ip', { type: 'string', validate: (s: string) => isIP(s) !== 0 });
+  for (const [name, validate] of Object.entries(STRING_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+  for (const [name, validate] of Object.entries(NUMBER_FORMATS)) ajv.addFormat(name, { type: 'number', validate });
   ajv.addKeyword({
     keyword: 'x-minimum-duration',
     type: 'string',
