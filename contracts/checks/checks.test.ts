@@ -304,7 +304,11 @@ describe('response_schema_conformance', () => {
     // A delete may answer the object or a Status; a 2xx may be a Status where one is declared.
     expect(c({ op: DELETE, ex: { body: backend() } })).toEqual([]);
     expect(c({ op: DELETE, ex: { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' } } })).toEqual([]);
-    expect(c({ op: DELETE, ex: { body: { ...backend(), kind: 'Other' } } })).toContainEqual(expect.objectContaining({ path: 'kind' }));
+    expect(c({ op: DELETE, ex: { body: { ...backend(), kind: 'Other' } } })).toContainEqual({ check: 'response_schema_conformance', path: 'kind', message: 'expected v1 Status or core.apoxy.dev/v1alpha2 Backend, got core.apoxy.dev/v1alpha2 Other' });
+    // A body that is not an object has no kind to judge (its schema errors say what is wrong).
+    expect(c({ ex: { body: 'text' } }).filter((f) => f.path === 'kind')).toEqual([]);
+    expect(c({ ex: { body: null } }).filter((f) => f.path === 'kind')).toEqual([]);
+    expect(c({ ex: { body: 'text' } }).length).toBeGreaterThan(0);
     expect(c({ op: DELETE, ex: { status: 202, body: backend() } })).toEqual([]);
     expect(c({ op: READ, ex: { body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' } } })).toContainEqual(expect.objectContaining({ path: 'kind' })); // read declares no Status
     expect(c({ op: READ, ex: { status: 404, body: backend() } })).toContainEqual(expect.objectContaining({ path: 'kind', message: 'expected v1 Status, got core.apoxy.dev/v1alpha2 Backend' }));
@@ -329,6 +333,9 @@ describe('response_schema_conformance', () => {
     const w = (e: { type: string; object: Record<string, unknown> } | undefined, line?: string) => responseSchemaConformance.check(watchLine(e, new Map(), line), env);
     expect(w({ type: 'ADDED', object: backend() })).toEqual([]);
     expect(w(undefined, 'not json')).toEqual([{ check: 'response_schema_conformance', message: 'watch line is not JSON: not json' }]);
+    expect(w(undefined, 'x'.repeat(500))[0].message).toBe(`watch line is not JSON: ${'x'.repeat(200)}`);
+    expect(w({ type: 7 as unknown as string, object: backend() })[0].message).toMatch(/^watch event: \/type must be string/);
+    expect(w({ type: 'BOOKMARK', object: { apiVersion: 'core.apoxy.dev/v1alpha2', metadata: { resourceVersion: '5' } } }).filter((f) => f.path === 'object.kind')).toEqual([]);
     expect(w({ type: 'ADDED', object: { ...backend(), kind: 'Other' } })).toContainEqual({ check: 'response_schema_conformance', path: 'object.kind', message: 'watch event object of kind "Other"' });
     expect(w({ type: 'BOOKMARK', object: { kind: 'Backend', apiVersion: 'core.apoxy.dev/v1alpha2', metadata: { resourceVersion: '5' } } })).toEqual([]);
     expect(w({ type: 'ERROR', object: status(410) }).filter((f) => f.path === 'object.kind')).toEqual([]);

@@ -64,7 +64,7 @@ describe('helpers', () => {
     expect(regexError('m', 'x')).toBe("m (regex used for validation is 'x')");
   });
   it('utf8Length counts the bytes Go sees, at every width boundary and for lone surrogates', () => {
-    for (const s of ['\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\u{10000}', '\ud800', '\udbff', '\udc00', '\ud800a', 'a\ud800', '\ud800\ud800\udc00', 'x\udbff\udfff']) {
+    for (const s of ['\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\u{10000}', '\ud800', '\udbff', '\udc00', '\ud800a', 'a\ud800', '\ud800\ud800\udc00', 'x\udbff\udfff', '\u0800\udc00', '\u4e00\udc00', '\udc00\udc00', '\ud800\u0800', '\ue000\udc00']) {
       expect(utf8Length(s), JSON.stringify(s)).toBe(Buffer.byteLength(s));
     }
   });
