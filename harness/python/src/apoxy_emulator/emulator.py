@@ -123,16 +123,23 @@ class Emulator:
         return "".join(self._output)
 
     def stop(self) -> None:
-        """SIGTERM to the emulator's process group, SIGKILL after 10 s; removes its temporary files."""
+        """SIGTERM to the emulator's process group, SIGKILL after 10 s; returns once every process of
+        the group has exited (a wrapper script may exit before the server it started has stopped
+        listening); removes its temporary files."""
         try:
             if self._api_client is not None:
                 self._api_client.close()  # type: ignore[no-untyped-call]
                 self._api_client = None
             if self.process.poll() is None:
                 _signal_group(self.process, signal.SIGTERM)
+                deadline = time.monotonic() + 10
                 try:
                     self.process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
+                    pass
+                while _group_alive(self.process) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                if self.process.poll() is None or _group_alive(self.process):
                     _signal_group(self.process, signal.SIGKILL)
                     self.process.wait()
         finally:
@@ -307,6 +314,17 @@ def _ssl_context(url: str) -> ssl.SSLContext | None:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # the emulator's --tls certificate is self-signed
     return context
+
+
+def _group_alive(process: subprocess.Popen[str]) -> bool:
+    """Whether any process of the group the emulator leads is still running."""
+    try:
+        os.killpg(process.pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
 
 
 def _signal_group(process: subprocess.Popen[str], sig: signal.Signals) -> None:
