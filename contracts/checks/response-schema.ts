@@ -11,11 +11,12 @@
  *   `ip` (an IPv4 or IPv6 address), `x-minimum-duration`.
  * - Profile `documented`: every keyword.
  * - Profile `apoxy`: the real server stores whatever decodes, so the promises it does not keep
- *   on input are not held against what it returns: RELAXED_UNDER_APOXY are left out. Types,
+ *   on input are not held against what it returns: RELAXED_UNDER_APOXY are left out, except
+ *   inside `not`, `if` and `oneOf`, where that could reject what `documented` accepts. Types,
  *   properties, formats other than `ip`, `nullable`, `minimum`/`maximum` (the Go decoder's
  *   integer ranges) still hold.
- * A keyword or format the judge does not know is an error when the schemas are compiled, not a
- * rule silently skipped.
+ * A keyword or format the judge does not know, or an `x-minimum-duration` that is no Go duration,
+ * is an error when the schemas are compiled, not a rule silently skipped or failing every value.
  */
 import { isIP } from 'node:net';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -74,7 +75,8 @@ function newAjv(): Ajv {
   ajv.addKeyword({
     keyword: 'x-minimum-duration',
     type: 'string',
-    schemaType: 'string',
+    // A minimum that is no Go duration would fail every value: the document is wrong, say so.
+    metaSchema: { type: 'string', pattern: GO_DURATION.source },
     validate: (min: string, data: string) => {
       const value = goDurationSeconds(data);
       return value === undefined || value >= goDurationSeconds(min)!; // a malformed value is the format's error
@@ -84,7 +86,12 @@ function newAjv(): Ajv {
 }
 
 const SUBSCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
-const SUBSCHEMAS = new Set(['items', 'additionalProperties', 'not', 'allOf', 'anyOf', 'oneOf', 'if', 'then', 'else', 'contains', 'propertyNames']);
+/**
+ * Where leaving a keyword out can only accept more. `not`, `if` and `oneOf` are kept as written:
+ * there it could reject what the document accepts (a `not` that matches more, an `if` that picks
+ * the other branch, two `oneOf` branches that both match), and apoxy is never stricter than documented.
+ */
+const SUBSCHEMAS = new Set(['items', 'additionalProperties', 'allOf', 'anyOf', 'then', 'else', 'contains', 'propertyNames']);
 
 /** A copy of a schema without the relaxed keywords and formats, walking only schema positions. */
 function relaxed(schema: unknown): unknown {
