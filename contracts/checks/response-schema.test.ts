@@ -196,6 +196,9 @@ describe('ResponseSchemas on a document of its own', () => {
     // A minimum that is no Go duration would fail every value.
     expect(prepared({ type: 'string', 'x-minimum-duration': 5 }, 'documented')).toThrow(/x-minimum-duration/);
     expect(prepared({ type: 'string', 'x-minimum-duration': 'a second' }, 'documented')).toThrow(/x-minimum-duration/);
+    // A $ref it cannot follow, named as written.
+    expect(prepared({ $ref: 'other.yaml#/components/schemas/X' }, 'documented')).toThrow(/can't resolve reference other\.yaml#\/components\/schemas\/X /);
+    expect(prepared({ $ref: '#/components/schemas/Missing' }, 'apoxy')).toThrow(/can't resolve reference openapi\.yaml#\/components\/schemas\/Missing /);
     // The Kubernetes extensions only annotate.
     expect(prepared({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-map-type': 'atomic' }, 'documented')).not.toThrow();
   });
