@@ -1,4 +1,4 @@
-/** Helpers for scripts/bench.ts: processes, seeded data files, memory, the watch run. */
+/** Helpers for scripts/bench.ts and its parts: processes, seeded data files, memory, the watch run, medians and figures. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -110,6 +110,12 @@ export function residentMemoryMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
+
+/** The middle value of a set of rounds (the upper middle for an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A figure as the report prints it: thousands separated, `digits` decimals. */
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;

@@ -10,16 +10,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { binaryIsStale, buildBinary, EXECUTABLE } from '../binary/build.js';
-import { BACKENDS, ROOT, startProcess } from './bench-lib.js';
+import { BACKENDS, fmt, median, ROOT, startProcess } from './bench-lib.js';
 
 export interface StartupRow {
   name: string;
   value: string;
   target?: string;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function startupRows(rounds = 7): Promise<StartupRow[]> {
   if (binaryIsStale()) {

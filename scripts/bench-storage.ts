@@ -7,12 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { BACKENDS, ROOT, startEmulator, type Proc } from './bench-lib.js';
+import { BACKENDS, median, ROOT, startEmulator, type Proc } from './bench-lib.js';
 
 /** The start-up probe: the first page of a list, as `kubectl get` asks for it (limit=500). */
 export const STARTUP_PROBE = `${BACKENDS}?limit=500`;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Copies the data file and whatever lies beside it (journals) into a fresh directory. */
 function copyData(file: string, dir: string): string {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
-import { ROOT, BACKENDS, startProcess, startEmulator, writeSnapshot, makeTemplate, residentMemoryMB, watchBench, type Proc } from './bench-lib.js';
+import { ROOT, BACKENDS, fmt, median, startProcess, startEmulator, writeSnapshot, makeTemplate, residentMemoryMB, watchBench, type Proc } from './bench-lib.js';
 import { autocannonLoad, wrkAvailable, wrkLoad, type LoadResult } from './bench-load.js';
 import { summarizeProfile, type ProfileSummary } from './bench-profile.js';
 import { contractSuiteCost } from './bench-contracts.js';
@@ -43,9 +43,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const notes: string[] = [];
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const load1 = () => fmt(loadavg()[0], 1);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function load(opts: autocannon.Options, pid?: number): Promise<LoadResult> {
   return autocannonLoad(opts.amount ? { connections: CONNECTIONS, ...opts } : { connections: CONNECTIONS, duration: DURATION, ...opts }, pid);
