@@ -17,6 +17,7 @@ import { verifyCommand } from './command/verify.js';
 import { readContractDocument } from './openapi/document.js';
 import { ResourceSet } from './openapi/resources.js';
 import { loadDivergences } from './runner/divergences.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './runner/exchange.js';
 import { checkResources, loadScenarios, selectScenarios } from './runner/scenarios.js';
 import type { Profile } from './runner/types.js';
 
@@ -73,7 +74,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const run = COMMANDS[command];
     if (!run) throw new Usage(`unknown command ${command} (run, record, verify or diff)`);
-    const timeoutMs = values.timeout ? Number(values.timeout) : 5000;
+    const timeoutMs = values.timeout ? Number(values.timeout) : DEFAULT_REQUEST_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Usage('--timeout must be a positive number of milliseconds');
     const divergences = values['known-divergences'] ? loadDivergences(values['known-divergences']).divergences : [];
     if (io.handleSignals) {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fromKubeconfig, parseHeader, type TargetOptions } from '../runner/client.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../runner/exchange.js';
 
 export const HELP = `apoxy-contracts run --target <base URL> [options]
 apoxy-contracts record --target <base URL> --out <dir> [options]
@@ -42,7 +43,7 @@ lists and Delete All carry that label selector; everything is deleted at the end
                               API server)
   --junit <file>              Write a JUnit XML report
   --json <file>               Write the full report (every request and response) as JSON
-  --timeout <ms>              Per-request timeout (default 5000)
+  --timeout <ms>              Per-request timeout (default ${DEFAULT_REQUEST_TIMEOUT_MS})
   --out <dir>                 record: the folder to write (replaces an earlier recording there)
   --golden <dir>              verify: a folder written by record
   --a <url>, --b <url>        diff: the two servers (headers/token/TLS options apply to both)

@@ -16,11 +16,15 @@ import type { UidTracker } from './uids.js';
 /** The run was interrupted (Ctrl-C, SIGTERM): the scenario stops where it is. */
 export class Aborted extends Error {}
 
+/** A request's timeout when the run sets none (`--timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+
 /** The parts of a run's options that steps read (run.ts RunOptions has the rest). */
 export interface StepSettings {
   target: Target;
   doc: ContractDocument;
   profile: Profile;
+  /** Default DEFAULT_REQUEST_TIMEOUT_MS. */
   requestTimeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -131,7 +135,7 @@ export async function exchange(ctx: StepContext, stepName: string, spec: Request
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const op = ctx.matcher.match(r.method, r.path);
   const target = r.anonymous ? withoutCredentials(ctx.o.target) : ctx.o.target;
-  const timeoutMs = Math.max(ctx.o.requestTimeoutMs ?? 5000, opts.timeoutMs ?? 0);
+  const timeoutMs = Math.max(ctx.o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, opts.timeoutMs ?? 0);
   let res;
   try {
     res = await send(target, r.method, url, headers, text, timeoutMs, ctx.o.signal);

@@ -11,7 +11,7 @@ import { OperationMatcher } from '../openapi/operations.js';
 import { ResourceSet, versionOf } from '../openapi/resources.js';
 import { cleanup, type CleanupReport } from './cleanup.js';
 import { markKnown, type Divergence } from './divergences.js';
-import { Aborted, type Created, type StepContext, type StepSettings } from './exchange.js';
+import { Aborted, DEFAULT_REQUEST_TIMEOUT_MS, type Created, type StepContext, type StepSettings } from './exchange.js';
 import { declaredFeatures, probeFeatures, type Features } from './features.js';
 import { runRequestStep } from './request-step.js';
 import { selectorFor, UnsafeRequest, type Scope } from './safety.js';
@@ -93,6 +93,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
   const resourceOf = (s: Scenario) => resources.get(s.resource);
   const env: CheckEnv = { doc: o.doc, schemas, profile: o.profile, resources };
   const checks = o.checks ?? CHECK_REGISTRY;
+  const timeoutMs = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const exercised = new Map<string, Set<number>>();
   const results: ScenarioResult[] = [];
   const allCreated: Created = new Map();
@@ -102,7 +103,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
   let cleanupReport: CleanupReport | undefined;
   let deletedByScenarios = 0;
   try {
-    features = await probeFeatures(o.target, resourceOf, o.runId, o.scenarios, o.requestTimeoutMs ?? 5000, o.signal, declaredFeatures(o));
+    features = await probeFeatures(o.target, resourceOf, o.runId, o.scenarios, timeoutMs, o.signal, declaredFeatures(o));
     for (const [i, s] of o.scenarios.entries()) {
       if (o.signal?.aborted) {
         aborted = true;
@@ -139,7 +140,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
       if (o.signal?.aborted) aborted = true;
       // Each scenario leaves nothing behind, so the next starts clean and an abort leaves little.
       const mine = [...(allCreated.get(resource.id) ?? [])].filter((n2) => n2.startsWith(ctx.vars.prefix + '-'));
-      const c = await cleanup(o.target, versionOf(resource).collection, scope, mine, o.requestTimeoutMs ?? 5000).catch(() => undefined);
+      const c = await cleanup(o.target, versionOf(resource).collection, scope, mine, timeoutMs).catch(() => undefined);
       deletedByScenarios += c?.deleted ?? 0;
       markKnown(s.id, o.profile, ctx.failures, o.divergences ?? []);
       const open = ctx.failures.filter((f) => !f.known);
@@ -154,7 +155,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
     // Whatever happened, the run's own objects go, in every resource its scenarios test.
     cleanupReport = { deleted: deletedByScenarios, remaining: [], errors: [] };
     for (const r of new Set(o.scenarios.map(resourceOf))) {
-      const c = await cleanup(o.target, versionOf(r).collection, { runId: o.runId }, [...(allCreated.get(r.id) ?? [])], o.requestTimeoutMs ?? 5000);
+      const c = await cleanup(o.target, versionOf(r).collection, { runId: o.runId }, [...(allCreated.get(r.id) ?? [])], timeoutMs);
       cleanupReport.deleted += c.deleted;
       cleanupReport.remaining.push(...c.remaining);
       cleanupReport.errors.push(...c.errors);

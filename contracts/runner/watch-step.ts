@@ -7,7 +7,7 @@
 import { fetch as undiciFetch } from 'undici';
 import type { WatchEvent } from '../checks/types.js';
 import { versionOf } from '../openapi/resources.js';
-import { judge, parseBody, qs, recordExercised, redact, stringifyQuery, type StepContext } from './exchange.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, judge, parseBody, qs, recordExercised, redact, stringifyQuery, type StepContext } from './exchange.js';
 import { guard } from './safety.js';
 import { substitute } from './template.js';
 import type { Exchange, Step, WatchSpec } from './types.js';
@@ -29,7 +29,7 @@ export async function runWatchStep(ctx: StepContext, step: Step, runStep: StepRu
   const stepHeaders = { accept: 'application/json' };
   const headers = { ...ctx.o.target.headers, ...stepHeaders };
   // Only the wait for the response headers has a deadline here; the stream is ended below.
-  const headersDeadline = setTimeout(() => abort.abort(), ctx.o.requestTimeoutMs ?? 5000);
+  const headersDeadline = setTimeout(() => abort.abort(), ctx.o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const res = await undiciFetch(url, { headers, dispatcher: ctx.o.target.dispatcher, signal: signals });
   clearTimeout(headersDeadline);
   const ex: Exchange = { method: 'GET', url, path, query: q, stepHeaders, requestHeaders: redact(headers), status: res.status, responseHeaders: Object.fromEntries(res.headers), body: undefined, operationId: op?.operationId };
