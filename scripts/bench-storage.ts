@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { BACKENDS, median, ROOT, startEmulator, type Proc } from './bench-lib.js';
 
 /** The start-up probe: the first page of a list, as `kubectl get` asks for it (limit=500). */
-export const STARTUP_PROBE = `${BACKENDS}?limit=500`;
+const STARTUP_PROBE = `${BACKENDS}?limit=500`;
 
 /** Copies the data file and whatever lies beside it (journals) into a fresh directory. */
 function copyData(file: string, dir: string): string {

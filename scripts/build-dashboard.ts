@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DASHBOARD_SOURCES = join(ROOT, 'dashboard');
-export const DASHBOARD_OUT = join(ROOT, 'dist', 'dashboard');
+const DASHBOARD_SOURCES = join(ROOT, 'dashboard');
+const DASHBOARD_OUT = join(ROOT, 'dist', 'dashboard');
 
 function writeAtomically(file: string, contents: Uint8Array | string): void {
   const tmp = `${file}.${process.pid}.tmp`;

@@ -16,11 +16,11 @@ import type { RunReport } from '../runner/run.js';
 import type { Profile, ScenarioResult } from '../runner/types.js';
 import { Normalizer } from './normalize.js';
 
-export const MANIFEST = 'manifest.json';
+const MANIFEST = 'manifest.json';
 const FORMAT = 1;
 
 /** Response headers whose difference is a difference of behaviour (not dates, lengths or trace ids). */
-export const HEADERS_THAT_MATTER = ['content-type', 'warning', 'cache-control', 'retry-after', 'www-authenticate'];
+const HEADERS_THAT_MATTER = ['content-type', 'warning', 'cache-control', 'retry-after', 'www-authenticate'];
 
 export interface RecordedExchange {
   step: string;
@@ -52,7 +52,6 @@ export interface Recording {
   scenarios: Map<string, ScenarioRecording>;
 }
 
-
 function mattering(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(HEADERS_THAT_MATTER.filter((h) => headers[h] !== undefined).map((h) => [h, headers[h]]));
 }
@@ -74,7 +73,7 @@ export function recordScenario(r: ScenarioResult, report: Pick<RunReport, 'runId
 }
 
 /** A file name for a scenario id: the id where it is a safe name. */
-export function fileFor(id: string): string {
+function fileFor(id: string): string {
   return `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
 }
 

@@ -9,9 +9,9 @@ import { listShipped, readShipped, shippedLocation } from '../../shipped/files.j
 import type { Failure, Profile } from './types.js';
 
 /** The lists the package ships, usable by name: `--known-divergences apoxy-server`. */
-export const BUILT_IN_DIVERGENCES = 'contracts/known-divergences';
+const BUILT_IN_DIVERGENCES = 'contracts/known-divergences';
 
-export function builtInDivergenceNames(): string[] {
+function builtInDivergenceNames(): string[] {
   return listShipped(BUILT_IN_DIVERGENCES, ['.yaml']).map((f) => f.replace(/\.yaml$/, ''));
 }
 

@@ -108,7 +108,7 @@ export function reportFor(ctx: StepContext, check: string, failure: Omit<Failure
   if (ctx.checks.some((c) => c.name === check)) ctx.failures.push({ check, ...failure });
 }
 
-export function remember(ctx: StepContext, name: string) {
+function remember(ctx: StepContext, name: string) {
   let set = ctx.created.get(ctx.resource.id);
   if (!set) ctx.created.set(ctx.resource.id, (set = new Set()));
   set.add(name);

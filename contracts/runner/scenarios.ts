@@ -8,7 +8,7 @@ import { versionsUsed } from './template.js';
 import type { Scenario, Step } from './types.js';
 
 /** The built-in scenarios: contracts/scenarios in the package (or the executable's assets). */
-export const BUILT_IN_SCENARIOS = 'contracts/scenarios';
+const BUILT_IN_SCENARIOS = 'contracts/scenarios';
 
 /** Each scenario file's location and text, from folders on disk or, by default, the built-in ones. */
 function scenarioTexts(dirs: string[] | undefined): { file: string; text: string }[] {

@@ -12,7 +12,7 @@
 import { versionOf, type ContractResource } from '../openapi/resources.js';
 
 /** The largest `${filler:N}`: a little over the 3 MiB request limit is all a scenario needs. */
-export const MAX_FILLER = 16 * 1024 * 1024;
+const MAX_FILLER = 16 * 1024 * 1024;
 export interface Vars {
   run: string;
   /** Prefix of this scenario's object names: `<run id>-<scenario no>`. */
