@@ -35,6 +35,28 @@ export interface NormalizerOptions {
   secrets?: string[];
 }
 
+/** Credential values as they are replaced: distinct, four characters or more, longest first (a secret containing another is replaced whole). */
+function secretsToReplace(secrets: string[] = []): string[] {
+  return [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function scrub(s: string, secrets: string[]): string {
+  for (const secret of secrets) s = s.split(secret).join('<redacted>');
+  return s;
+}
+
+function scrubAll(v: unknown, secrets: string[]): unknown {
+  if (typeof v === 'string') return scrub(v, secrets);
+  if (Array.isArray(v)) return v.map((x) => scrubAll(x, secrets));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k, secrets), scrubAll(x, secrets)]));
+  return v;
+}
+
+/** A value with only the credentials replaced (strings and keys, at any depth): for what is written as answered. */
+export function redacted(v: unknown, secrets: string[]): unknown {
+  return scrubAll(v, secretsToReplace(secrets));
+}
+
 /** An identity map: the n-th distinct value gets `<kind:n>`. */
 class Identities {
   private seen = new Map<string, string>();
@@ -61,8 +83,7 @@ export class Normalizer {
     this.prefix = `${o.runId}-s${o.scenarioNo}`;
     this.from = o.from.getTime() - CLOCK_SLACK_MS;
     this.to = o.to.getTime() + CLOCK_SLACK_MS;
-    // Longest first, so that a secret containing another is replaced whole.
-    this.secrets = [...new Set(o.secrets ?? [])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+    this.secrets = secretsToReplace(o.secrets);
   }
 
   /**
@@ -77,21 +98,8 @@ export class Normalizer {
     this.generated.set(got, `${sent.generateName}<generated:${this.generated.size + 1}>`);
   }
 
-  /** A value with only the credentials replaced (strings and keys, at any depth). */
-  redacted(v: unknown): unknown {
-    if (typeof v === 'string') return this.scrub(v);
-    if (Array.isArray(v)) return v.map((x) => this.redacted(x));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.scrub(k), this.redacted(x)]));
-    return v;
-  }
-
-  private scrub(s: string): string {
-    for (const secret of this.secrets) s = s.split(secret).join('<redacted>');
-    return s;
-  }
-
   string(s: string): string {
-    s = this.scrub(s);
+    s = scrub(s, this.secrets);
     for (const [name, placeholder] of [...this.generated].sort((a, b) => b[0].length - a[0].length)) s = s.split(name).join(placeholder);
     s = s.split(this.prefix).join('<prefix>').split(this.o.runId).join('<run>');
     s = s.split(`${SCENARIO_LABEL}=s${this.o.scenarioNo}`).join(`${SCENARIO_LABEL}=<scenario>`);

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { RunReport } from '../runner/run.js';
 import type { Profile, ScenarioResult } from '../runner/types.js';
-import { Normalizer } from './normalize.js';
+import { Normalizer, redacted } from './normalize.js';
 
 const MANIFEST = 'manifest.json';
 const FORMAT = 1;
@@ -125,7 +125,7 @@ export function recordRun(report: RunReport, o: { host: string; version: unknown
     entries.push({ id: r.id, file: fileFor(r.id), ...(s.skipped ? { skipped: s.skipped } : {}) });
   }
   // /version is written as answered, but for a credential it might repeat.
-  const version = new Normalizer({ runId: report.runId, scenarioNo: -1, from: new Date(0), to: new Date(0), secrets: o.secrets }).redacted(o.version);
+  const version = redacted(o.version, o.secrets);
   const manifest: Manifest = { recordedBy: 'apoxy-contracts record', format: FORMAT, recordedAt: report.startedAt.replace(/\.\d+Z$/, 'Z'), target: { host: o.host, version }, profile: report.profile, scenarios: entries };
   return { manifest, scenarios };
 }
