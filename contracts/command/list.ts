@@ -1,5 +1,6 @@
 /** `apoxy-contracts --list`: each scenario and every request it would send (for run id ct-RUNID); sends nothing. */
 import { versionOf, type ResourceSet } from '../openapi/resources.js';
+import { contentTypeOf, qs, stringifyQuery } from '../runner/exchange.js';
 import { guard, selectorFor, UnsafeRequest } from '../runner/safety.js';
 import { substitute, type Vars } from '../runner/template.js';
 import type { Scenario, Step } from '../runner/types.js';
@@ -10,28 +11,27 @@ function describeStep(step: Step, s: Scenario, vars: Vars, n: number, indent: st
   const scope = { runId: RUN_ID, scenario: `s${n}` };
   const only = step.profiles ? ` [profile ${step.profiles.join(',')}]` : '';
   if (step.watch) {
-    const q = Object.fromEntries(Object.entries(substitute({ ...(step.watch.query ?? {}), watch: '1' }, vars)).map(([k, v]) => [k, String(v)]));
+    const q = stringifyQuery(substitute({ ...(step.watch.query ?? {}), watch: '1' }, vars));
     const path = step.watch.path !== undefined ? substitute(step.watch.path, vars) : versionOf(vars.resource).collection;
     const g = guard(vars.resource, 'GET', path, q, undefined, undefined, scope);
-    const out = [`${indent}${step.name}: WATCH GET ${path}?${new URLSearchParams(g.query)}${only}; expect ${step.watch.events.map((e) => e.type).join(', ')}`];
+    const out = [`${indent}${step.name}: WATCH GET ${path}${qs(g.query)}${only}; expect ${step.watch.events.map((e) => e.type).join(', ')}`];
     for (const t of step.watch.then ?? []) out.push(...describeStep(t, s, vars, n, indent + '  '));
     return out;
   }
   const r = substitute(step.request!, vars);
-  const q = Object.fromEntries(Object.entries(r.query ?? {}).map(([k, v]) => [k, String(v)]));
+  const q = stringifyQuery(r.query);
   let g: { query: Record<string, string>; body: unknown };
   try {
-    g = guard(vars.resource, r.method, r.path, q, r.contentType ?? (r.body !== undefined ? 'application/json' : undefined), r.body, scope);
+    g = guard(vars.resource, r.method, r.path, q, contentTypeOf(r), r.body, scope);
   } catch (e) {
     // A name captured at run time (e.g. from generateName) is checked when it is known.
     if (!(e instanceof UnsafeRequest) || !r.path.includes('<')) throw e;
     g = { query: q, body: r.body };
   }
-  const qs = new URLSearchParams(g.query).toString();
   const text = g.body === undefined ? undefined : typeof g.body === 'string' ? g.body : JSON.stringify(g.body);
   const body = text === undefined ? '' : `\n${indent}    ${text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters in all)` : text}`;
   const anonymous = r.anonymous ? ' [without credentials]' : '';
-  return [`${indent}${step.name}: ${r.method} ${r.path}${qs ? `?${qs}` : ''}${r.contentType ? ` (${r.contentType})` : ''}${anonymous}${only}${body}`];
+  return [`${indent}${step.name}: ${r.method} ${r.path}${qs(g.query)}${r.contentType ? ` (${r.contentType})` : ''}${anonymous}${only}${body}`];
 }
 
 export function listScenarios(all: Scenario[], picked: Scenario[], resources: ResourceSet): string {

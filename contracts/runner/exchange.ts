@@ -60,6 +60,11 @@ export function stringifyQuery(q: Record<string, unknown> | undefined): Record<s
   return Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
+/** The content type a request is sent with: the step's, or JSON when it has a body. */
+export function contentTypeOf(r: Pick<RequestSpec, 'body' | 'contentType'>): string | undefined {
+  return r.body !== undefined ? (r.contentType ?? 'application/json') : r.contentType;
+}
+
 /** Credentials never reach a report: reports end up in CI artifacts. */
 export function redact(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, CREDENTIAL_HEADER.test(k) ? '<redacted>' : v]));
@@ -127,7 +132,7 @@ export interface ExchangeOptions {
 export async function exchange(ctx: StepContext, stepName: string, spec: RequestSpec, opts: ExchangeOptions = {}): Promise<Exchange> {
   if (ctx.o.signal?.aborted) throw new Aborted();
   const r = substitute(spec, ctx.vars);
-  const contentType = r.body !== undefined ? (r.contentType ?? 'application/json') : r.contentType;
+  const contentType = contentTypeOf(r);
   const { query, body } = guard(ctx.resource, r.method, r.path, stringifyQuery(r.query), contentType, r.body, ctx.scope);
   const url = `${ctx.o.target.base}${r.path}${qs(query)}`;
   const headers: Record<string, string> = { accept: 'application/json', ...(r.headers ?? {}) };
