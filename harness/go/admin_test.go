@@ -11,7 +11,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 )
 
 func TestSeedReportsEachObject(t *testing.T) {
@@ -45,7 +44,7 @@ func TestSeedReportsEachObject(t *testing.T) {
 func TestRequestsRecordWhatTheClientSent(t *testing.T) {
 	ctx := context.Background()
 	e := fresh(t)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	if _, err := dyn.Create(ctx, backend("logged", nil), metav1.CreateOptions{FieldManager: "my-controller"}); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +76,7 @@ func TestRequestsRecordWhatTheClientSent(t *testing.T) {
 func TestFaultsFireAndAreCounted(t *testing.T) {
 	ctx := context.Background()
 	e := fresh(t)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	if _, err := e.Seed(ctx, backend("flaky", nil)); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +121,7 @@ func TestClockAndResetPutItBack(t *testing.T) {
 	e := apoxyemulator.Start(t, apoxyemulator.WithFixedClock(start), apoxyemulator.WithFaults(apoxyemulator.FaultConfig{
 		Rules: []apoxyemulator.FaultRule{{ID: "slow-lists", Match: &apoxyemulator.FaultMatch{Operations: []string{"list"}}, Latency: &apoxyemulator.FaultLatency{Fixed: "1ms"}}},
 	}))
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	state, err := e.AdvanceClock(ctx, 90*time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +161,7 @@ func TestClockAndResetPutItBack(t *testing.T) {
 func TestSnapshotAndRestore(t *testing.T) {
 	ctx := context.Background()
 	e := fresh(t)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	a, err := dyn.Create(ctx, backend("a", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +198,7 @@ func TestResetIsTheSameStartEveryTime(t *testing.T) {
 	ctx := context.Background()
 	e := apoxyemulator.Start(t, apoxyemulator.WithRandomSeed(7), apoxyemulator.WithFixedClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)),
 		apoxyemulator.WithResourceVersionRestart(), apoxyemulator.WithSeedYAML("{apiVersion: core.apoxy.dev/v1alpha2, kind: Backend, metadata: {name: seeded}, spec: {endpoints: [{fqdn: s.example.com}]}}"))
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	session := func() []map[string]any {
 		if err := e.Reset(ctx); err != nil {
 			t.Fatal(err)

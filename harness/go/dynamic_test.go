@@ -25,7 +25,7 @@ import (
 
 func TestDynamicClientCRUD(t *testing.T) {
 	ctx := context.Background()
-	dyn := dynamic.NewForConfigOrDie(fresh(t).RESTConfig()).Resource(backends)
+	dyn := backendClient(fresh(t))
 
 	created, err := dyn.Create(ctx, backend("web", map[string]any{"endpoints": []any{map[string]any{"fqdn": "web.example.com"}}, "protocol": "H2"}), metav1.CreateOptions{})
 	if err != nil {
@@ -80,7 +80,7 @@ func TestDynamicClientCRUD(t *testing.T) {
 
 func TestDynamicClientEveryPatchType(t *testing.T) {
 	ctx := context.Background()
-	dyn := dynamic.NewForConfigOrDie(fresh(t).RESTConfig()).Resource(backends)
+	dyn := backendClient(fresh(t))
 	if _, err := dyn.Create(ctx, backend("patched", nil), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestDynamicClientEveryPatchType(t *testing.T) {
 
 func TestDynamicClientStatusSubresource(t *testing.T) {
 	ctx := context.Background()
-	dyn := dynamic.NewForConfigOrDie(fresh(t).RESTConfig()).Resource(backends)
+	dyn := backendClient(fresh(t))
 	obj, err := dyn.Create(ctx, backend("status", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestDynamicClientStatusSubresource(t *testing.T) {
 func TestDynamicClientSelectorsAndPaging(t *testing.T) {
 	ctx := context.Background()
 	e := fresh(t)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	for i := 0; i < 7; i++ {
 		b := backend(fmt.Sprintf("b%d", i), nil)
 		b.SetLabels(map[string]string{"tier": []string{"edge", "core"}[i%2]})
@@ -232,7 +232,7 @@ func TestDynamicClientSelectorsAndPaging(t *testing.T) {
 func TestDynamicClientWatchResumes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	dyn := dynamic.NewForConfigOrDie(fresh(t).RESTConfig()).Resource(backends)
+	dyn := backendClient(fresh(t))
 	if _, err := dyn.Create(ctx, backend("before", nil), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestRetryWatcherResumesAcrossCutWatches(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	e := fresh(t)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 	list, err := dyn.List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -402,7 +402,7 @@ func TestDynamicInformerFollowsChanges(t *testing.T) {
 
 func TestServerSideApplyConflictsAndForce(t *testing.T) {
 	ctx := context.Background()
-	dyn := dynamic.NewForConfigOrDie(fresh(t).RESTConfig()).Resource(backends)
+	dyn := backendClient(fresh(t))
 	mine := backend("shared", map[string]any{"endpoints": []any{map[string]any{"fqdn": "a.example.com"}}, "protocol": "h2"})
 	if _, err := dyn.Apply(ctx, "shared", mine, metav1.ApplyOptions{FieldManager: "team-a"}); err != nil {
 		t.Fatal(err)

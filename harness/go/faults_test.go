@@ -6,7 +6,6 @@ import (
 
 	apoxyemulator "github.com/apoxy-dev/apoxy-emulator/harness/go"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/dynamic"
 )
 
 // client-go's own backoff: a 429 with Retry-After is retried by the REST client (up to 10
@@ -22,7 +21,7 @@ func TestClientGoRetriesTooManyRequests(t *testing.T) {
 	}}}); err != nil {
 		t.Fatal(err)
 	}
-	created, err := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends).Create(ctx, backend("throttled", nil), metav1.CreateOptions{})
+	created, err := backendClient(e).Create(ctx, backend("throttled", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("create through two 429s: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	apoxyemulator "github.com/apoxy-dev/apoxy-emulator/harness/go"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 )
 
 // One emulator for the tests that need no options of their own; each resets it first.
@@ -38,6 +39,11 @@ func fresh(t *testing.T) *apoxyemulator.Emulator {
 		t.Fatal(err)
 	}
 	return shared
+}
+
+// backendClient is client-go's dynamic client for e's Backends (v1alpha2).
+func backendClient(e *apoxyemulator.Emulator) dynamic.ResourceInterface {
+	return dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
 }
 
 func labelsEverything() labels.Selector { return labels.Everything() }

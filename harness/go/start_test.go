@@ -141,7 +141,7 @@ func TestOptionsReachTheEmulator(t *testing.T) {
 		apoxyemulator.WithSeedFiles("../../fixtures/valid/fqdn.yaml"),
 		apoxyemulator.WithSeedYAML("apiVersion: core.apoxy.dev/v1alpha2\nkind: Backend\nmetadata: {name: seeded}\nspec: {endpoints: [{fqdn: a.example.com}], protocol: tls}\n"),
 	)
-	dyn := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends)
+	dyn := backendClient(e)
 
 	list, err := dyn.List(ctx, metav1.ListOptions{})
 	if err != nil {
@@ -175,12 +175,12 @@ func TestOptionsReachTheEmulator(t *testing.T) {
 	}
 	// The same random seed gives the same uids in another emulator.
 	other := apoxyemulator.Start(t, apoxyemulator.WithRandomSeed(7))
-	again, err := dynamic.NewForConfigOrDie(other.RESTConfig()).Resource(backends).Create(ctx, backend("clocked", nil), metav1.CreateOptions{})
+	again, err := backendClient(other).Create(ctx, backend("clocked", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	third := apoxyemulator.Start(t, apoxyemulator.WithRandomSeed(7))
-	third1, err := dynamic.NewForConfigOrDie(third.RESTConfig()).Resource(backends).Create(ctx, backend("clocked", nil), metav1.CreateOptions{})
+	third1, err := backendClient(third).Create(ctx, backend("clocked", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestDataFileKeepsObjectsAcrossRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, err := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends).Create(ctx, backend("kept", nil), metav1.CreateOptions{})
+	created, err := backendClient(e).Create(ctx, backend("kept", nil), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestDataFileKeepsObjectsAcrossRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := apoxyemulator.Start(t, apoxyemulator.WithDataFile(data))
-	got, err := dynamic.NewForConfigOrDie(again.RESTConfig()).Resource(backends).Get(ctx, "kept", metav1.GetOptions{})
+	got, err := backendClient(again).Get(ctx, "kept", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestKubeconfigAndAPIKey(t *testing.T) {
 		t.Fatalf("a request without the key: %v, want 401", err)
 	}
 	// RESTConfig carries the key itself.
-	if _, err := dynamic.NewForConfigOrDie(e.RESTConfig()).Resource(backends).Get(ctx, "with-key", metav1.GetOptions{}); err != nil {
+	if _, err := backendClient(e).Get(ctx, "with-key", metav1.GetOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The admin API sends the key too.
