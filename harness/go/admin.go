@@ -169,6 +169,8 @@ type SeedResult struct {
 // when tests share one emulator. The Node helper (apoxy-emulator/testing) and the Python
 // harness reset the same way.
 func (e *Emulator) Reset(ctx context.Context) error {
+	// POST /_emulator/reset empties the store and the request log, re-seeds the random source
+	// and puts a fixed clock back; the start's objects and fault rules are the harness's to restore.
 	reset := "/reset"
 	if e.cfg.restartRV {
 		reset += "?restartResourceVersion=true"
@@ -190,11 +192,6 @@ func (e *Emulator) Reset(ctx context.Context) error {
 		}
 	} else if _, err := e.ClearFaults(ctx); err != nil {
 		return err
-	}
-	if e.cfg.fixedClock != nil {
-		if _, err := e.SetClock(ctx, *e.cfg.fixedClock); err != nil {
-			return err
-		}
 	}
 	return nil
 }
