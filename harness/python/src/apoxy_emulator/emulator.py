@@ -203,6 +203,8 @@ class Emulator:
         an empty request log, the start's fault rules re-armed (none otherwise), the random source
         re-seeded and a fixed clock back at its start. resourceVersions keep increasing unless
         restart_resource_version. The Go harness and the Node helper reset the same way."""
+        # POST /_emulator/reset empties the store and the request log, re-seeds the random source and
+        # puts a fixed clock back; the start's objects and fault rules are ours to restore.
         self._admin("POST", "/reset?restartResourceVersion=true" if self.options.restart_resource_version else "/reset")
         if self._start_state is not None and any(self._start_state["resources"].values()):
             self.restore(self._start_state)
@@ -211,8 +213,6 @@ class Emulator:
             self.set_faults(self.options.faults)
         else:
             self.clear_faults()
-        if self.options.fixed_clock is not None:
-            self.set_clock(self.options.fixed_clock)
 
     def seed(self, *objects: JSON) -> SeedReport:
         """Creates or updates objects like kubectl apply -f; raises AdminError if any failed."""
