@@ -3,7 +3,8 @@
  * seed/reset/snapshot commands (cli/admin-commands.ts) and any Node test harness. A rejection
  * is thrown as an AdminError carrying the Status the server sent.
  */
-import type { RequestRecord, RequestFilter } from './http/request-log.js';
+import type { RequestFilter } from './http/request-log.js';
+import type { RequestRecord } from './http/request-record.js';
 import type { FaultReport } from './faults/injector.js';
 import type { FaultConfig, FaultRuleSpec } from './faults/rules.js';
 import type { ClockState } from './simulate/clock.js';

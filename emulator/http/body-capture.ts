@@ -11,6 +11,7 @@
  * (Authorization, X-Apoxy-API-Key) never reach the log.
  */
 import type { ServerResponse } from 'node:http';
+import type { LoggedBody } from './request-record.js';
 
 /**
  * What is used of Express's request and response, described here rather than imported: the
@@ -18,19 +19,6 @@ import type { ServerResponse } from 'node:http';
  */
 type Request = { body?: unknown; get(name: string): string | undefined };
 type Response = ServerResponse & { locals: Record<string, unknown> };
-
-/** A body as the log shows it: UTF-8 text, or base64 when it is not text (protobuf). */
-export interface LoggedBody {
-  contentType?: string;
-  /** The whole body's size in bytes. */
-  bytes: number;
-  /** Only the first `requestLogBodyBytes` bytes are kept. */
-  truncated?: boolean;
-  /** The log has kept newer bodies in its place. */
-  evicted?: boolean;
-  text?: string;
-  base64?: string;
-}
 
 type Chunk = Buffer | string;
 

@@ -5,25 +5,8 @@
  */
 import { parse as parseQueryString } from 'node:querystring';
 import { ADMIN_PREFIX } from '../shared-names.js';
-import { BodyArena, Interned, loggedBody, MAX_ARENA_BYTES, type KeptBody, type LoggedBody } from './body-capture.js';
-
-export interface RequestRecord {
-  /** Rises by one per request, across clears: `after=<id>` reads only what came since. */
-  id: number;
-  method: string;
-  path: string;
-  query: Record<string, unknown>;
-  status: number;
-  durationMs: number;
-  /** When the request arrived, by the emulator's clock. */
-  time: string;
-  /** Ids of the fault rules that fired on it. */
-  faults?: string[];
-  userAgent?: string;
-  /** With `bodies=true`, or from `GET /_emulator/requests/<id>`: the first `requestLogBodyBytes` bytes. */
-  requestBody?: LoggedBody;
-  responseBody?: LoggedBody;
-}
+import { BodyArena, Interned, loggedBody, MAX_ARENA_BYTES, type KeptBody } from './body-capture.js';
+import type { RequestRecord } from './request-record.js';
 
 export interface RequestFilter {
   method?: string;

@@ -11,28 +11,7 @@ import { usePoll } from '../poll.js';
 import { href } from '../route.js';
 import { Store, useStore } from '../store.js';
 import { TableHead } from '../components/TableHead.js';
-
-interface LoggedBody {
-  contentType?: string;
-  bytes: number;
-  truncated?: boolean;
-  text?: string;
-  base64?: string;
-}
-
-export interface RequestRecord {
-  id: number;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number;
-  durationMs: number;
-  time: string;
-  faults?: string[];
-  userAgent?: string;
-  requestBody?: LoggedBody;
-  responseBody?: LoggedBody;
-}
+import type { LoggedBody, RequestRecord } from '../../../emulator/http/request-record.js';
 
 interface Filters {
   method: string;
@@ -46,7 +25,7 @@ const log = new Store<{ filters: Filters; items: RequestRecord[]; error?: string
 
 function queryString(r: RequestRecord): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(r.query)) for (const one of Array.isArray(v) ? v : [v]) q.append(k, one);
+  for (const [k, v] of Object.entries(r.query)) for (const one of Array.isArray(v) ? v : [v]) q.append(k, String(one));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
