@@ -296,6 +296,22 @@ describe.skipIf(!haveChromium && !CI)('the dashboard in Chromium', () => {
     await expect.poll(() => table.getByRole('rowheader').allInnerTexts(), SOON).toEqual([`${B}?fieldManager=someone`]);
   });
 
+  it('says so when a request\'s body is no longer kept, rather than showing it empty', async () => {
+    const first = await api(B, { method: 'POST', json: backend('early') });
+    expect(first.status).toBe(201);
+    const id = (await (await api('/_emulator/requests?method=POST')).json()).items[0].id;
+    // The log keeps at most 8 MiB of bodies: 600 rejected creates with 16 KiB kept of each push the first out.
+    const filler = 'x'.repeat(32 * 1024);
+    for (let batch = 0; batch < 60; batch++) {
+      await Promise.all(Array.from({ length: 10 }, () => api(B, { method: 'POST', headers: { 'content-type': 'application/json' }, body: filler })));
+    }
+    const record = await (await api(`/_emulator/requests/${id}`)).json();
+    expect(record.requestBody).toMatchObject({ evicted: true });
+    const page = await open(`#/requests/${id}`);
+    const detail = page.getByRole('region', { name: `Request ${id}` });
+    await detail.getByText(/no longer kept/).first().waitFor(SOON);
+  });
+
   it('adds a fault rule that fires on the next matching API call, counts it, and removes it', async () => {
     const page = await open('#/faults');
     const rules = page.getByRole('table', { name: 'Fault rules' });

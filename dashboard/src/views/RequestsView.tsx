@@ -70,6 +70,7 @@ function Body({ label, body }: { label: string; body?: LoggedBody }) {
       <h4 id={headingId}>{label}</h4>
       <p class="muted small">
         {body.contentType ?? 'no Content-Type'}, {body.bytes} bytes{body.truncated ? ' (only the first part is kept)' : ''}
+        {body.evicted ? ', no longer kept: newer bodies took its place in the log' : ''}
         {body.base64 !== undefined ? ', not UTF-8: shown as base64' : ''}
       </p>
       <pre class="yaml" tabIndex={0} aria-labelledby={headingId}>
