@@ -21,9 +21,6 @@ import type { Express } from 'express';
 import { errors, StatusError } from '../machinery/status.js';
 import type { HttpLimits } from '../options.js';
 
-// Declared with the other options (the package's public types import no Express).
-export type { HttpLimits } from '../options.js';
-
 export const DEFAULT_LIMITS: HttpLimits = {
   maxHeaderBytes: 1 << 20,
   headersTimeoutMs: 32_000,

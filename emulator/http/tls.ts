@@ -8,9 +8,6 @@ import { createServer, type Server } from 'node:https';
 import type { Express } from 'express';
 import type { HttpLimits, TlsOption, TlsPems } from '../options.js';
 
-// The option's types live with the other options (the package's public types import no Express).
-export type { TlsOption, TlsPems } from '../options.js';
-
 /** Reads `--cert`/`--key` files; a message naming the file when one cannot be read. */
 export function readTlsFiles(certFile: string, keyFile: string): TlsPems {
   const read = (file: string, what: string) => {
