@@ -179,21 +179,7 @@ export function createApp(ctx: EmulatorContext, modules: AppModules = {}): expre
 
 /** An API route's gates, then its handler: synchronous unless a gate has something to wait for. */
 function guard(gates: express.RequestHandler[], handle: (req: Request, res: Response) => void): express.RequestHandler {
-  if (!gates.length) return handle;
-  return (req, res, done) => {
-    let i = 0;
-    const next = (err?: unknown): void => {
-      if (err) return done(err);
-      const gate = gates[i++];
-      if (!gate) return handle(req, res);
-      try {
-        gate(req, res, next);
-      } catch (e) {
-        done(e);
-      }
-    };
-    next();
-  };
+  return gates.length ? composeMiddleware(gates, handle) : handle;
 }
 
 /**
@@ -211,14 +197,14 @@ function runBeforeRouting(app: express.Express, chain: express.RequestHandler[])
   router.handle = (req, res, done) => before(req, res, (err?: unknown) => (err ? sendError(res, err) : route(req, res, done)));
 }
 
-/** Middleware run in order as one step. */
-function composeMiddleware(chain: express.RequestHandler[]): express.RequestHandler {
+/** Middleware run in order as one step; then `last`, when given, instead of the next step. */
+function composeMiddleware(chain: express.RequestHandler[], last?: (req: Request, res: Response) => void): express.RequestHandler {
   return (req, res, done) => {
     let i = 0;
     const next = (err?: unknown): void => {
       if (err) return done(err);
       const fn = chain[i++];
-      if (!fn) return done();
+      if (!fn) return last ? last(req, res) : done();
       try {
         const r = fn(req, res, next) as unknown;
         if (r instanceof Promise) r.catch(next);
