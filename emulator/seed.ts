@@ -12,7 +12,7 @@ import type { KubeObject } from './resources/types.js';
 import { listShipped, readShipped } from '../shipped/files.js';
 
 /** The example manifests the package ships (`apoxy-emulator seed --example`): fixtures/valid. */
-export const EXAMPLES = 'fixtures/valid';
+const EXAMPLES = 'fixtures/valid';
 
 export function exampleManifests(): string[] {
   return listShipped(EXAMPLES, ['.yaml', '.yml', '.json']).map((f) => readShipped(`${EXAMPLES}/${f}`));

@@ -32,7 +32,7 @@ const isNpmWrapper = (argv: string[] | undefined) => !!argv && (argv.join(' ').s
 const isShell = (argv: string[] | undefined) => !!argv && /(^|\/)(sh|bash|dash)$/.test(argv[0] ?? '') && argv[1] === '-c';
 
 /** Whether this process was started by npm's exec/start wrapper (through its `sh -c` or not). */
-export function startedByNpmWrapper(pid = process.pid): boolean {
+function startedByNpmWrapper(pid = process.pid): boolean {
   const parent = parentOf(pid);
   if (!parent || parent === 1) return false;
   const argv = commandLine(parent);

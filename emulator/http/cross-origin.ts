@@ -21,7 +21,7 @@ import { errors } from '../machinery/status.js';
 import { sendError } from './respond.js';
 
 /** kube-apiserver's help text for the flag, whose rules this follows. */
-export const CORS_ALLOWED_ORIGINS_HELP =
+const CORS_ALLOWED_ORIGINS_HELP =
   "anchor each expression to the start of the host with '^' or '//' and to its end with '$' or the ':' port separator, " +
   "e.g. '^http://localhost:5173$' or '//example\\.com(:|$)'";
 

@@ -15,7 +15,7 @@ import { errors } from '../machinery/status.js';
 import { sendError } from './respond.js';
 
 /** The value of `--allowed-hosts` (and `allowedHosts`) that turns the check off. */
-export const ALL_HOSTS = 'all';
+const ALL_HOSTS = 'all';
 
 /** What `--allowed-hosts` / `allowedHosts` allow, checked and normalized. */
 export interface AllowedHosts {
@@ -38,7 +38,7 @@ function bracketedIPv6(address: string): string | undefined {
 }
 
 /** The host part of a Host header, normalized; undefined when it is not one. */
-export function hostOf(header: string): string | undefined {
+function hostOf(header: string): string | undefined {
   const m = HOST_HEADER.exec(header);
   if (!m) return undefined;
   const host = m[1].toLowerCase();
