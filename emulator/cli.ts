@@ -13,7 +13,6 @@ import type { Profile } from './resources/types.js';
 import { compactDataFile, DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
 import { parseAllowedHosts } from './http/host-check.js';
-import { compileCorsOrigins } from './http/cross-origin.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles } from './http/tls.js';
 import { ManifestError } from './seed.js';
@@ -103,16 +102,9 @@ function parseServe(argv: string[]) {
   if (values['in-memory'] && values.data) throw usageError('--data and --in-memory cannot be used together');
   if (!values.cert !== !values.key) throw usageError('--cert and --key must be given together');
   if (values.tls && values.cert) throw usageError('--tls makes its own certificate; do not combine it with --cert/--key');
-  // Both lists are comma separated and repeatable; createEmulator() checks them by the same rules.
+  // Both lists are comma separated and repeatable; checkOptions() checks them, as for createEmulator().
   const allowedHosts = values['allowed-hosts']?.flatMap((v) => v.split(','));
   const corsAllowedOrigins = values['cors-allowed-origins']?.flatMap((v) => v.split(','));
-  let hostsOff = false;
-  try {
-    hostsOff = parseAllowedHosts(allowedHosts).all;
-    compileCorsOrigins(corsAllowedOrigins);
-  } catch (e) {
-    throw usageError((e as Error).message);
-  }
   return {
     help: values.help!,
     port: Number(values.port),
@@ -122,7 +114,6 @@ function parseServe(argv: string[]) {
     seed: values.seed ?? [],
     apiKey: values['api-key'] || process.env[API_KEY_ENV] || undefined,
     allowedHosts,
-    hostsOff,
     corsAllowedOrigins,
     resetDamagedData: values['reset-damaged-data']!,
     tls: values.tls ? ('self-signed' as const) : values.cert ? { certFile: values.cert, keyFile: values.key! } : undefined,
@@ -168,6 +159,7 @@ async function serve(argv: string[]): Promise<void> {
   } catch (e) {
     throw e instanceof EmulatorOptionsError ? usageError(e.message) : e;
   }
+  const hostsOff = parseAllowedHosts(options.allowedHosts).all;
   const start = () => createEmulator(options);
   let emulator;
   try {
@@ -204,7 +196,7 @@ async function serve(argv: string[]): Promise<void> {
   if (!opts.apiKey && !isLoopback(opts.host)) {
     process.stderr.write(`apoxy-emulator: warning: listening on ${opts.host} without an API key; anyone who can reach it can read and change its data (set --api-key or $${API_KEY_ENV})\n`);
   }
-  if (!isLoopback(opts.host) && !opts.hostsOff) {
+  if (!isLoopback(opts.host) && !hostsOff) {
     process.stderr.write(
       `apoxy-emulator: requests whose Host header names anything but a loopback address or ${opts.host} get 403 Forbidden; ` +
         `allow the names and addresses clients use with --allowed-hosts <name> (repeatable), or any with --allowed-hosts all\n`,
