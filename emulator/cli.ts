@@ -12,7 +12,7 @@ import type { EmulatorOptions, TlsOption } from './options.js';
 import type { Profile } from './resources/types.js';
 import { compactDataFile, DataFileError, DataFileInUseError } from './store/index.js';
 import { API_KEY_ENV } from './http/auth.js';
-import { parseAllowedHosts } from './http/host-check.js';
+import { isLoopbackAddress, parseAllowedHosts } from './http/host-check.js';
 import { moveDamagedDataFile } from './store/damaged.js';
 import { readTlsFiles } from './http/tls.js';
 import { ManifestError } from './seed.js';
@@ -70,8 +70,6 @@ Options for kubeconfig:
 `;
 
 const DEFAULT_DATA_FILE = '.data/backends.json';
-
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 function parseServe(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -193,10 +191,10 @@ async function serve(argv: string[]): Promise<void> {
     process.stderr.write(`apoxy-emulator: cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  if (!opts.apiKey && !isLoopback(opts.host)) {
+  if (!opts.apiKey && !isLoopbackAddress(opts.host)) {
     process.stderr.write(`apoxy-emulator: warning: listening on ${opts.host} without an API key; anyone who can reach it can read and change its data (set --api-key or $${API_KEY_ENV})\n`);
   }
-  if (!isLoopback(opts.host) && !hostsOff) {
+  if (!isLoopbackAddress(opts.host) && !hostsOff) {
     process.stderr.write(
       `apoxy-emulator: requests whose Host header names anything but a loopback address or ${opts.host} get 403 Forbidden; ` +
         `allow the names and addresses clients use with --allowed-hosts <name> (repeatable), or any with --allowed-hosts all\n`,

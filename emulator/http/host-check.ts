@@ -49,6 +49,14 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || (host.startsWith('127.') && isIPv4(host));
 }
 
+/** An address to bind (`--host ::1`) as the Host check compares hosts. */
+const bindHost = (address: string) => bracketedIPv6(address) ?? address.toLowerCase();
+
+/** Whether an address to bind is a loopback one: the one rule for the Host check and the CLI's warnings. */
+export function isLoopbackAddress(address: string): boolean {
+  return isLoopback(bindHost(address));
+}
+
 /**
  * Checks and normalizes the hosts a user allows. `label` names the setting in messages
  * (`--allowed-hosts` for the CLI, `allowedHosts` for createEmulator), which share this one rule.
@@ -96,7 +104,7 @@ export class HostAllowList {
 
   /** The address listen() binds is a name its clients use (`--host 192.168.1.5`). */
   allowBindAddress(address: string): void {
-    const host = bracketedIPv6(address) ?? address.toLowerCase();
+    const host = bindHost(address);
     if (this.names.has(host)) return;
     this.names.add(host);
     this.decided.clear();
