@@ -98,7 +98,7 @@ export function createApp(ctx: EmulatorContext, modules: AppModules = {}): expre
     const tableAllowed = !op.subresource && (op.action === 'get' || op.action === 'list');
     // One route (one router layer) per path, its methods attached to it: fewer layers to walk.
     if (!routes.has(path)) routes.set(path, app.route(path));
-    const fail = (req: Request, res: Response, neg: Negotiated, pretty: boolean, e: unknown): void => {
+    const fail = (res: Response, neg: Negotiated, pretty: boolean, e: unknown): void => {
       if (res.headersSent) {
         res.end();
         return;
@@ -114,7 +114,7 @@ export function createApp(ctx: EmulatorContext, modules: AppModules = {}): expre
         onResponse?.(op, result.status, neg.table ? 'application/json;as=Table;v=v1;g=meta.k8s.io' : 'application/json', body);
         send(res, result.status, body, neg, pretty, result.warnings);
       } catch (e) {
-        fail(req, res, neg, pretty, e);
+        fail(res, neg, pretty, e);
       }
     };
     // Nothing per request that can be made once per route: fail and answer are made here.
@@ -143,10 +143,10 @@ export function createApp(ctx: EmulatorContext, modules: AppModules = {}): expre
         const result = dispatch(reg, op, api);
         if (result instanceof Promise) {
           const negotiated = neg;
-          result.then((r) => answer(req, res, negotiated, pretty, r), (e) => fail(req, res, negotiated, pretty, e));
+          result.then((r) => answer(req, res, negotiated, pretty, r), (e) => fail(res, negotiated, pretty, e));
         } else answer(req, res, neg, pretty, result);
       } catch (e) {
-        fail(req, res, neg, pretty, e);
+        fail(res, neg, pretty, e);
       }
     };
     const route = routes.get(path)!;
