@@ -142,7 +142,7 @@ export async function emulate(api: ServedApi, options: EmulatorOptions = {}): Pr
 async function assemble(options: EmulatorOptions, api: ServedApi, store: Store): Promise<Emulator> {
   const { doc, validators } = api;
   const profile = options.profile ?? 'apoxy';
-  // Checked as the CLI checks its flags; a bad value is an error here, not a surprise later.
+  // Only parsed here: checkOptions() in emulate() has already refused a bad value, by the CLI's rules.
   const hosts = new HostAllowList(parseAllowedHosts(options.allowedHosts, 'allowedHosts'));
   const corsOrigins = compileCorsOrigins(options.corsAllowedOrigins, 'corsAllowedOrigins');
   const clock = new ControllableClock(typeof options.fixedClock === 'string' ? parseRfc3339(options.fixedClock) : options.fixedClock, options.clock);
