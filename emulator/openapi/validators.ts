@@ -166,26 +166,23 @@ export function compileValidators(doc: ApiDocument): Validators {
     const contractFn = compiledOnUse(contractAjv, schemaKey);
     const defaultsFn = compiledOnUse(defaultsAjv, schemaKey);
     const root = { $ref: `#/components/schemas/${schemaKey}` };
+    /** The decoder's verdict on a value: unknown fields (deleted with `prune`) and the first type error. */
+    const inspect = (obj: Record<string, unknown>, prune: boolean): { error?: string; unknownFields: string[] } => {
+      const found = unknownFields(schemas, root, obj, prune);
+      const decode = decodeFn();
+      if (decode(obj)) return { unknownFields: found };
+      return { error: goDecodeMessage(schemas, schemaKey, firstDecodeError(decode.errors ?? [])), unknownFields: found };
+    };
     return {
       gvk,
       schemaKey,
       fieldOrder: goFieldOrder(Object.keys((schemas[schemaKey] as Schema).properties ?? {})),
       decode(obj) {
-        const found = unknownFields(schemas, root, obj, true);
-        const decode = decodeFn();
-        if (!decode(obj)) {
-          const e = firstDecodeError(decode.errors ?? []);
-          return { error: goDecodeMessage(schemas, schemaKey, e), unknownFields: found };
-        }
-        mapFormat(schemas, root, obj, 'duration', canonicalGoDuration);
-        return { unknownFields: found };
+        const result = inspect(obj, true);
+        if (!result.error) mapFormat(schemas, root, obj, 'duration', canonicalGoDuration);
+        return result;
       },
-      check(obj) {
-        const found = unknownFields(schemas, root, obj, false);
-        const decode = decodeFn();
-        if (decode(obj)) return { unknownFields: found };
-        return { error: goDecodeMessage(schemas, schemaKey, firstDecodeError(decode.errors ?? [])), unknownFields: found };
-      },
+      check: (obj) => inspect(obj, false),
       contract(obj) {
         // Non-pointer structs (`default: {}` in the schema) exist once decoded, so the rules
         // inside them apply even when the client left them out.
